@@ -1,0 +1,65 @@
+"""The engine protocol every speech engine implements.
+
+An engine turns already-normalized Vietnamese sentences into one audio clip per
+sentence. Keeping clips per sentence (not one long file) is what lets the caller cache
+sentence by sentence, add its own pauses, and know exactly where each sentence starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from audio.media import AudioSegment
+
+#: Listener-facing voice names; each engine maps them onto its own voices.
+VOICES = ("north", "central", "south")
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an engine can do, so callers can chunk and choose without trying."""
+
+    max_chars: int | None  # longest text one call accepts; None = unlimited
+    online: bool  # needs the internet
+    voices: tuple[str, ...]  # which of VOICES it can speak
+    min_rate: float = 0.5
+    max_rate: float = 2.0
+
+
+@dataclass
+class Synthesis:
+    """The result of one `synthesize` call: one clip per input sentence, in order."""
+
+    clips: list[AudioSegment]
+    engine: str
+    voice: str  # the engine's own voice id actually used
+    calls: int = 0  # engine calls made (cache hits make none)
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def durations_ms(self) -> list[int]:
+        return [len(c) for c in self.clips]
+
+    @property
+    def audio(self) -> AudioSegment:
+        """All clips back to back, without pauses (assembly adds those)."""
+        out = AudioSegment.empty()
+        for clip in self.clips:
+            out += clip
+        return out
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """A speech engine. `rate` is relative: 1.0 normal, 0.8 slower, 1.5 faster.
+
+    Raises `audio.errors.TransientEngineError` when a retry may help and
+    `audio.errors.PermanentEngineError` when it cannot.
+    """
+
+    name: str
+    capabilities: Capabilities
+
+    def synthesize(self, sentences: Sequence[str], voice: str, rate: float) -> Synthesis: ...
