@@ -26,6 +26,9 @@ class Capabilities:
     voices: tuple[str, ...]  # which of VOICES it can speak
     min_rate: float = 0.5
     max_rate: float = 2.0
+    #: the engine already retries its own transient failures (with backoff and the
+    #: server's Retry-After), so a chain must not multiply that by retrying it again
+    retries: bool = False
 
 
 @dataclass
@@ -63,3 +66,28 @@ class Engine(Protocol):
     capabilities: Capabilities
 
     def synthesize(self, sentences: Sequence[str], voice: str, rate: float) -> Synthesis: ...
+
+
+# Optional engine methods. They are not in the Protocol so that a minimal engine (or a
+# test double) stays a valid Engine; callers go through these two helpers instead.
+
+
+def engine_voice(engine: Engine, voice: str) -> str:
+    """The engine's own voice id for a listener voice (`resolve_voice` if it has one).
+
+    Raises `PermanentEngineError` when the engine cannot speak that voice at all.
+    """
+    resolve = getattr(engine, "resolve_voice", None)
+    return str(resolve(voice)) if resolve is not None else voice
+
+
+def engine_fingerprint(engine: Engine, voice: str) -> str:
+    """Everything besides the text that changes the audio: version, options, model.
+
+    The sentence cache keys on this, so upgrading an engine, changing its options or
+    swapping a voice file makes new audio instead of serving stale clips.
+    """
+    fingerprint = getattr(engine, "fingerprint", None)
+    if fingerprint is not None:
+        return str(fingerprint(voice))
+    return f"{engine.name} {getattr(engine, 'version', '')}".strip()

@@ -11,10 +11,9 @@ import ctypes
 import threading
 from collections.abc import Sequence
 
-from audio.media import AudioSegment
-
 from audio.engines.base import VOICES, Capabilities, Synthesis
 from audio.errors import EngineUnavailable, PermanentEngineError
+from audio.media import AudioSegment
 
 # espeak_ng C API constants (speak_lib.h)
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -95,25 +94,52 @@ def _get_library() -> _Library:
     return _library
 
 
+def _loader_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("espeakng-loader")
+    except Exception:  # pragma: no cover - metadata missing in odd installs
+        return "unknown"
+
+
 class EspeakEngine:
-    """Offline Vietnamese speech; fast (~1 ms a call), robotic, always available."""
+    """Offline Vietnamese speech; fast (~1 ms a call), robotic, always available.
+
+    `pitch` is espeak's 0..100 (50 normal). Rate 1.0 is espeak's default 165 words a
+    minute and scales linearly, clamped to the 80..450 the library accepts.
+    """
 
     name = "espeak"
-    capabilities = Capabilities(max_chars=None, online=False, voices=VOICES, min_rate=0.4,
+    capabilities = Capabilities(max_chars=None, online=False, voices=VOICES, min_rate=0.5,
                                 max_rate=2.5)
 
     def __init__(self, pitch: int = 50) -> None:
+        if not 0 <= pitch <= 100:
+            raise ValueError("espeak pitch is 0..100")
         self.pitch = pitch
 
+    def resolve_voice(self, voice: str) -> str:
+        if voice in VOICE_MAP:
+            return VOICE_MAP[voice]
+        if voice in VOICE_MAP.values():
+            return voice
+        raise PermanentEngineError(f"espeak has no Vietnamese voice {voice!r}")
+
+    def fingerprint(self, voice: str) -> str:
+        return f"espeak-ng loader {_loader_version()} pitch={self.pitch}"
+
     def synthesize(self, sentences: Sequence[str], voice: str, rate: float) -> Synthesis:
-        engine_voice = VOICE_MAP.get(voice, voice)
+        engine_voice = self.resolve_voice(voice)
         wpm = max(80, min(450, round(BASE_WPM * rate)))
         clips: list[AudioSegment] = []
-        with _lock:
+        with _lock:  # libespeak-ng is one global synthesizer per process
             lib = _get_library()
             for sentence in sentences:
-                pcm = lib.speak(sentence, engine_voice, wpm, self.pitch) if sentence.strip() else b""
+                text = sentence.strip()
+                pcm = lib.speak(text, engine_voice, wpm, self.pitch) if text else b""
                 clips.append(
                     AudioSegment(data=pcm, sample_width=2, frame_rate=lib.sample_rate, channels=1)
                 )
-        return Synthesis(clips=clips, engine=self.name, voice=engine_voice, calls=len(sentences))
+        return Synthesis(clips=clips, engine=self.name, voice=engine_voice, calls=len(sentences),
+                         meta={"wpm": str(wpm), "rate_method": "native"})

@@ -1,0 +1,37 @@
+# The two commands: `make run` and `make test`. Everything installs with pip into .venv.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: run test install lint bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/bantin run
+
+test: install
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check audio service workers tests bench
+	$(BIN)/mypy audio service workers
+	$(BIN)/lint-imports
+
+bench: install
+	$(BIN)/python bench/normalize.py
+	$(BIN)/python bench/pipeline.py
+	$(BIN)/python bench/encode.py
+
+clean:
+	rm -rf var/audio var/cache var/bantin.db* var/redis

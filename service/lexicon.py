@@ -1,0 +1,37 @@
+"""The editors' pronunciation lexicon: lookup, and which bulletins a change affects."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from audio.text import LexiconEntry as Respelling
+from service.models import Bulletin, LexiconEntry
+
+
+def respellings(s: Session, source: str = "") -> list[Respelling]:
+    """Global entries plus the source's own; a source entry overrides a global one."""
+    rows = s.scalars(
+        select(LexiconEntry).where(or_(LexiconEntry.source == "", LexiconEntry.source == source))
+    )
+    chosen: dict[str, LexiconEntry] = {}
+    for row in rows:
+        key = row.written.casefold()
+        if key not in chosen or row.source:
+            chosen[key] = row
+    return [Respelling(r.written, r.spoken) for r in chosen.values()]
+
+
+def affected_bulletins(s: Session, written: str, source: str, limit: int = 500) -> list[int]:
+    """Ids of bulletins whose text contains `written` as a whole word (newest first)."""
+    pattern = re.compile(rf"(?<!\w){re.escape(written)}(?!\w)", re.IGNORECASE)
+    needle = f"%{written}%"
+    q = select(Bulletin).where(
+        or_(Bulletin.title.ilike(needle), Bulletin.lead.ilike(needle), Bulletin.body.ilike(needle))
+    )
+    if source:
+        q = q.where(Bulletin.source == source)
+    q = q.order_by(Bulletin.id.desc()).limit(limit)
+    return [b.id for b in s.scalars(q) if pattern.search(f"{b.title}\n{b.lead}\n{b.body}")]

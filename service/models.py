@@ -1,0 +1,106 @@
+"""Database models (SQLAlchemy 2). Schema changes go through Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+STATUSES = ("queued", "synthesizing", "ready", "failed")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Bulletin(Base):
+    """A news bulletin as the editor submitted it; the written text is never altered."""
+
+    __tablename__ = "bulletins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    lead: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200), default="")
+    published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    source_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    source: Mapped[str] = mapped_column(String(100), default="", index=True)
+    language: Mapped[str] = mapped_column(String(8), default="vi")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    current_rendition_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    renditions: Mapped[list[Rendition]] = relationship(
+        back_populates="bulletin", order_by="Rendition.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n") if p.strip()]
+
+
+class Rendition(Base):
+    """One attempt to turn a bulletin into audio with one engine/voice/rate.
+
+    A re-render makes a new rendition (new audio URLs, so podcast clients refetch);
+    the bulletin points at its current one.
+    """
+
+    __tablename__ = "renditions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bulletin_id: Mapped[int] = mapped_column(ForeignKey("bulletins.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    engines: Mapped[str] = mapped_column(String(100), default="")  # requested chain
+    voice: Mapped[str] = mapped_column(String(40), default="north")
+    rate: Mapped[float] = mapped_column(Float, default=1.0)
+    engine: Mapped[str | None] = mapped_column(String(40), nullable=True)  # engine that made it
+    engine_voice: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    normalizer_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    progress_done: Mapped[int] = mapped_column(Integer, default=0)
+    progress_total: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    warnings: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    files: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    cues: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    duration_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    enqueued_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+    bulletin: Mapped[Bulletin] = relationship(back_populates="renditions")
+
+
+class ApiToken(Base):
+    """An API token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default="editor")
+    name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LexiconEntry(Base):
+    """An editor's respelling: `written` is said as `spoken`, everywhere or in one source."""
+
+    __tablename__ = "lexicon"
+    __table_args__ = (UniqueConstraint("written", "source", name="uq_lexicon_written_source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    written: Mapped[str] = mapped_column(String(200))
+    spoken: Mapped[str] = mapped_column(String(400))
+    source: Mapped[str] = mapped_column(String(100), default="")  # "" = global
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,33 @@
+"""What will be said, sentence by sentence, before anything is synthesized."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from audio.text import NORMALIZER_VERSION, normalize
+from service.document import build_document
+from service.lexicon import respellings
+from service.validation import BulletinInput
+
+
+def preview_fields(s: Session, item: BulletinInput, style: str = "north") -> dict[str, Any]:
+    style = style if style in ("north", "south") else "north"
+    lexicon = respellings(s, item.source)
+    paragraphs = [p.strip() for p in item.body.split("\n") if p.strip()]
+    doc = build_document(item.title, item.lead, paragraphs, item.author)
+    sentences = []
+    for sent in doc.sentences():
+        result = normalize(sent.text, style=style, lexicon=lexicon)
+        sentences.append({
+            "index": sent.index, "kind": sent.kind, "block": sent.block,
+            "start": sent.start, "end": sent.end,
+            "text": sent.text, "spoken": result.text, "warnings": result.warnings,
+        })
+    return {
+        "normalizer_version": NORMALIZER_VERSION,
+        "style": style,
+        "sentences": sentences,
+        "warnings": sum(len(x["warnings"]) for x in sentences),
+    }

@@ -1,0 +1,65 @@
+"""Celery configuration shared by the web app (which only sends) and the workers.
+
+The service sends tasks by name (`bantin.synthesize`) and never imports the worker
+code. Sending fails fast when the broker is down: the rendition stays `queued` in the
+database with no `enqueued_at`, and the reconciler sends it later. Nothing is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from celery import Celery
+
+from service.models import utcnow
+from service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SYNTHESIZE = "bantin.synthesize"
+RECONCILE = "bantin.reconcile"
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    transport: dict[str, Any] = {
+        # Redis redelivers an unacked task after this long (worker died mid-job).
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
+    }
+    return {
+        "broker_url": settings.broker_url,
+        "broker_transport_options": transport,
+        "broker_connection_retry_on_startup": True,
+        "broker_connection_timeout": 3,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "result_backend": None,
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_default_queue": "bantin",
+        "timezone": "UTC",
+        "worker_hijack_root_logger": False,
+        "broker_heartbeat": 0,
+    }
+
+
+class Sender:
+    """Sends tasks by name; one broker connection pool per process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.app = Celery("bantin-client", set_as_current=False)
+        self.app.conf.update(celery_config(settings))
+
+    def send(self, task: str, *args: Any) -> datetime | None:
+        """Send a task; returns when it was sent, or None if the broker is unreachable."""
+        try:
+            self.app.send_task(task, args=list(args), retry=False)
+        except Exception as exc:  # noqa: BLE001 - any broker failure means "send later"
+            log.warning("broker unreachable, %s%r left for the reconciler: %s", task, args, exc)
+            return None
+        return utcnow()

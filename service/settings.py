@@ -1,0 +1,110 @@
+"""Typed settings, parsed once from environment variables.
+
+Nothing else reads the environment: the app factory, the Celery factory and the CLI
+each call `Settings.from_env()` once and pass the object down.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+
+class SettingsError(ValueError):
+    """An environment variable has a value we cannot use."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. Defaults are the embedded `make run` setup."""
+
+    var_dir: Path = Path("var")
+    database_url: str = ""  # empty → SQLite under var_dir
+    redis_url: str = ""  # empty → embedded Redis socket under var_dir
+    audio_dir: Path = Path("var/audio")
+    cache_dir: Path = Path("var/cache")
+    cache_max_bytes: int = 512 * 1024 * 1024
+    tts_engines: tuple[str, ...] = ("gtts", "espeak")
+    tts_voice: str = "north"
+    tts_rate: float = 1.0
+    gtts_tld: str = "com.vn"
+    piper_voices_dir: Path | None = None
+    max_text_chars: int = 60_000  # whole bulletin, all fields together
+    max_body_bytes: int = 512 * 1024
+    public_url: str = "http://127.0.0.1:8000"
+    station_name: str = "bantin"
+    web_bind: str = "127.0.0.1:8000"
+    reconcile_seconds: float = 30.0
+    stale_job_seconds: float = 600.0
+    engine_timeout_seconds: float = 15.0
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.var_dir / 'bantin.db').resolve()}"
+
+    @property
+    def embedded_redis_socket(self) -> Path:
+        return (self.var_dir / "redis" / "redis.sock").resolve()
+
+    @property
+    def broker_url(self) -> str:
+        return self.redis_url or f"redis+socket://{self.embedded_redis_socket}"
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        var_dir = Path(env.get("BANTIN_VAR_DIR", "var")).resolve()
+        engines = tuple(
+            e.strip().lower() for e in env.get("TTS_ENGINES", "gtts,espeak").split(",") if e.strip()
+        )
+        unknown = [e for e in engines if e not in {"gtts", "espeak", "piper"}]
+        if unknown or not engines:
+            raise SettingsError(f"TTS_ENGINES: unknown engine(s) {unknown}; use gtts, espeak, piper")
+        piper_dir = env.get("PIPER_VOICES_DIR")
+        return cls(
+            var_dir=var_dir,
+            database_url=env.get("DATABASE_URL", ""),
+            redis_url=env.get("REDIS_URL", ""),
+            audio_dir=Path(env.get("AUDIO_DIR", str(var_dir / "audio"))).resolve(),
+            cache_dir=Path(env.get("CACHE_DIR", str(var_dir / "cache"))).resolve(),
+            cache_max_bytes=_int(env, "CACHE_MAX_BYTES", 512 * 1024 * 1024),
+            tts_engines=engines,
+            tts_voice=env.get("TTS_VOICE", "north"),
+            tts_rate=_float(env, "TTS_RATE", 1.0),
+            gtts_tld=env.get("GTTS_TLD", "com.vn"),
+            piper_voices_dir=Path(piper_dir) if piper_dir else None,
+            max_text_chars=_int(env, "MAX_TEXT_CHARS", 60_000),
+            max_body_bytes=_int(env, "MAX_BODY_BYTES", 512 * 1024),
+            public_url=env.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+            station_name=env.get("STATION_NAME", "bantin"),
+            web_bind=env.get("WEB_BIND", "127.0.0.1:8000"),
+            reconcile_seconds=_float(env, "RECONCILE_SECONDS", 30.0),
+            stale_job_seconds=_float(env, "STALE_JOB_SECONDS", 600.0),
+            engine_timeout_seconds=_float(env, "ENGINE_TIMEOUT_SECONDS", 15.0),
+        )

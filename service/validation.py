@@ -1,0 +1,169 @@
+"""Validate submitted bulletins; every error names the field and says why, in Vietnamese."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlparse
+
+VOICES = ("north", "central", "south")
+ENGINES = ("gtts", "espeak", "piper")
+LANGUAGES = ("vi",)
+_SOURCE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
+
+
+class ValidationError(ValueError):
+    """Bad input. `status` is the HTTP status it maps to."""
+
+    def __init__(self, field: str, message: str, message_en: str, status: int = 422) -> None:
+        super().__init__(f"{field}: {message_en}")
+        self.field = field
+        self.message = message
+        self.message_en = message_en
+        self.status = status
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "error": {
+                "field": self.field,
+                "message": self.message,
+                "message_en": self.message_en,
+            }
+        }
+
+
+@dataclass
+class BulletinInput:
+    title: str
+    body: str
+    lead: str = ""
+    author: str = ""
+    published_at: datetime | None = None
+    source_url: str | None = None
+    source: str = ""
+    language: str = "vi"
+    voice: str | None = None
+    rate: float | None = None
+    engines: tuple[str, ...] | None = None
+
+    @property
+    def total_chars(self) -> int:
+        return len(self.title) + len(self.lead) + len(self.body) + len(self.author)
+
+
+FIELDS = {
+    "title", "lead", "body", "author", "published_at", "source_url", "source", "language",
+    "voice", "rate", "engine",
+}
+
+
+def _text(data: dict[str, Any], name: str, *, required: bool, max_len: int) -> str:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise ValidationError(name, "Thiếu trường bắt buộc.", "This field is required.")
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(name, "Phải là chuỗi văn bản.", "Must be a string.")
+    value = value.replace("\r\n", "\n").strip()
+    if "\x00" in value:
+        raise ValidationError(name, "Chứa ký tự không hợp lệ.", "Contains a NUL character.")
+    if required and not value:
+        raise ValidationError(name, "Không được để trống.", "Must not be empty.")
+    if len(value) > max_len:
+        raise ValidationError(
+            name,
+            f"Quá dài: tối đa {max_len} ký tự.",
+            f"Too long: at most {max_len} characters.",
+            status=413 if name == "body" else 422,
+        )
+    return value
+
+
+def parse_datetime(value: Any, name: str = "published_at") -> datetime | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(name, "Phải là ngày giờ ISO 8601.", "Must be an ISO 8601 date.")
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValidationError(
+            name,
+            "Ngày giờ không hợp lệ (dạng 2020-06-26 hoặc 2020-06-26T08:00:00+07:00).",
+            "Invalid date (use 2020-06-26 or 2020-06-26T08:00:00+07:00).",
+        ) from exc
+    return when.replace(tzinfo=None) if when.tzinfo is None else when
+
+
+def validate_options(data: dict[str, Any]) -> dict[str, Any]:
+    """Voice, rate and engine chain, shared by submit and re-render."""
+    out: dict[str, Any] = {}
+    voice = data.get("voice")
+    if voice is not None:
+        if voice not in VOICES:
+            raise ValidationError("voice", f"Giọng phải là một trong {', '.join(VOICES)}.",
+                                  f"Voice must be one of {', '.join(VOICES)}.")
+        out["voice"] = voice
+    rate = data.get("rate")
+    if rate is not None:
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0.5 <= rate <= 2.0:
+            raise ValidationError("rate", "Tốc độ phải là số từ 0.5 đến 2.0.",
+                                  "Rate must be a number from 0.5 to 2.0.")
+        out["rate"] = float(rate)
+    engine = data.get("engine")
+    if engine is not None:
+        if not isinstance(engine, str):
+            raise ValidationError("engine", "Phải là chuỗi.", "Must be a string.")
+        chain = tuple(e.strip() for e in engine.split(",") if e.strip())
+        if not chain or any(e not in ENGINES for e in chain):
+            raise ValidationError("engine", f"Bộ đọc phải thuộc {', '.join(ENGINES)}.",
+                                  f"Engine must be among {', '.join(ENGINES)}.")
+        out["engines"] = chain
+    return out
+
+
+def validate_bulletin(data: Any, max_text_chars: int) -> BulletinInput:
+    if not isinstance(data, dict):
+        raise ValidationError("body", "Nội dung JSON phải là một đối tượng.",
+                              "The JSON body must be an object.", status=400)
+    unknown = sorted(set(data) - FIELDS)
+    if unknown:
+        raise ValidationError(unknown[0], "Trường không được hỗ trợ.", "Unknown field.")
+    language = data.get("language", "vi")
+    if language not in LANGUAGES:
+        raise ValidationError("language", "Chỉ hỗ trợ tiếng Việt (\"vi\").",
+                              'Only Vietnamese ("vi") is supported.')
+    item = BulletinInput(
+        title=_text(data, "title", required=True, max_len=500),
+        lead=_text(data, "lead", required=False, max_len=5000),
+        body=_text(data, "body", required=True, max_len=max_text_chars),
+        author=_text(data, "author", required=False, max_len=200),
+        published_at=parse_datetime(data.get("published_at")),
+        language=language,
+    )
+    url = data.get("source_url")
+    if url is not None:
+        if not isinstance(url, str) or len(url) > 2000 or urlparse(url).scheme not in ("http", "https") \
+                or not urlparse(url).netloc:
+            raise ValidationError("source_url", "Phải là địa chỉ http(s) hợp lệ.",
+                                  "Must be a valid http(s) URL.")
+        item.source_url = url
+    source = data.get("source")
+    if source is not None:
+        if not isinstance(source, str) or not _SOURCE.match(source):
+            raise ValidationError("source", "Mã nguồn chỉ gồm chữ thường, số, '-', '_' hoặc '.'.",
+                                  "Source must be a lowercase slug (a-z, 0-9, -, _, .).")
+        item.source = source
+    opts = validate_options(data)
+    item.voice, item.rate, item.engines = opts.get("voice"), opts.get("rate"), opts.get("engines")
+    if item.total_chars > max_text_chars:
+        raise ValidationError(
+            "body",
+            f"Bản tin quá dài: tối đa {max_text_chars} ký tự cho tất cả các trường.",
+            f"Bulletin too long: at most {max_text_chars} characters in all fields.",
+            status=413,
+        )
+    return item

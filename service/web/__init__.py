@@ -1,0 +1,1 @@
+"""The Flask shell: app factory, blueprints, templates, static files."""

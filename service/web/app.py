@@ -1,0 +1,85 @@
+"""Flask app factory. `gunicorn 'service.web.app:create_app()'` runs it in production."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from service.db import make_engine, make_session_factory
+from service.queue import Sender
+from service.settings import Settings
+from service.storage import LocalStorage
+from service.validation import ValidationError
+
+
+def create_app(settings: Settings | None = None, *, sender: Sender | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    engine = make_engine(settings)
+    app.extensions["bantin"] = {
+        "settings": settings,
+        "engine": engine,
+        "sessions": make_session_factory(engine),
+        "sender": sender if sender is not None else Sender(settings),
+        "storage": LocalStorage(settings.audio_dir),
+    }
+
+    from service.web import api, media, pages
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(media.bp)
+    _register_errors(app)
+    logging.getLogger(__name__).info("bantin web app ready (db=%s)", engine.url.drivername)
+    return app
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+_MESSAGES = {
+    400: ("Yêu cầu không hợp lệ.", "Bad request."),
+    401: ("Cần mã truy cập hợp lệ (Authorization: Bearer …).", "A valid bearer token is required."),
+    403: ("Không có quyền.", "Forbidden."),
+    404: ("Không tìm thấy.", "Not found."),
+    405: ("Phương thức không được hỗ trợ.", "Method not allowed."),
+    413: ("Nội dung quá lớn.", "Request body too large."),
+    415: ("Kiểu nội dung không được hỗ trợ.", "Unsupported content type."),
+    416: ("Khoảng byte không hợp lệ.", "Range not satisfiable."),
+}
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(ValidationError)
+    def _validation(err: ValidationError) -> Any:
+        return jsonify(err.as_json()), err.status
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException) -> Any:
+        if not _wants_json():
+            return err
+        code = err.code or 500
+        vi, en = _MESSAGES.get(code, (err.name, err.name))
+        field = "body" if code == 413 else None
+        if code == 413:
+            limit = app.config["MAX_CONTENT_LENGTH"]
+            vi, en = f"{vi} Tối đa {limit} byte.", f"{en} At most {limit} bytes."
+        resp = jsonify({"error": {"field": field, "message": vi, "message_en": en}})
+        resp.status_code = code
+        if code == 401:
+            resp.headers["WWW-Authenticate"] = 'Bearer realm="bantin"'
+        return resp
+
+    @app.errorhandler(Exception)
+    def _bug(err: Exception) -> Any:
+        app.logger.exception("unhandled error on %s", request.path)
+        if _wants_json():
+            return jsonify({"error": {"field": None, "message": "Lỗi máy chủ.",
+                                      "message_en": "Internal error."}}), 500
+        return "Lỗi máy chủ.", 500

@@ -1,0 +1,28 @@
+"""Celery factory: the composition root of the worker process.
+
+`make_celery(settings)` builds the app; nothing happens at import time. The worker's
+shared objects (database engine, storage, engines) live in a `WorkerContext` made once
+per process, lazily, so a forked pool child never inherits open connections.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import Celery
+
+from service.queue import RECONCILE, celery_config
+from service.settings import Settings
+
+
+def make_celery(settings: Settings) -> Celery:
+    app = Celery("bantin")
+    app.conf.update(celery_config(settings))
+    app.conf.beat_schedule = {
+        "reconcile": {"task": RECONCILE, "schedule": timedelta(seconds=settings.reconcile_seconds)},
+    }
+    app.conf.bantin_settings = settings
+    from workers import tasks
+
+    tasks.register(app)
+    return app

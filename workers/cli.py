@@ -1,0 +1,121 @@
+"""The `bantin` command: run the service, its parts, and offline tools."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from service.settings import Settings
+
+
+def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from workers.supervisor import run
+
+    return run(settings, with_demo=not args.no_demo)
+
+
+def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from workers.celery_app import make_celery
+
+    app = make_celery(settings)
+    argv = ["worker", "--loglevel", args.loglevel, "--concurrency", str(args.concurrency),
+            "--prefetch-multiplier", "1", "-Q", "bantin", "--without-gossip", "--without-mingle"]
+    if args.beat:
+        argv += ["--beat", "--schedule", str(settings.var_dir / "celerybeat-schedule")]
+    app.worker_main(argv)
+    return 0
+
+
+def _cmd_beat(args: argparse.Namespace, settings: Settings) -> int:
+    from workers.celery_app import make_celery
+
+    make_celery(settings).start(["beat", "--loglevel", args.loglevel,
+                                 "--schedule", str(settings.var_dir / "celerybeat-schedule")])
+    return 0
+
+
+def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    from workers.admin import migrate
+
+    migrate(settings)
+    print("database is at the newest schema")
+    return 0
+
+
+def _cmd_token(args: argparse.Namespace, settings: Settings) -> int:
+    from workers.admin import migrate, new_token
+
+    migrate(settings)
+    print(f"new {args.role} token (shown once; only its hash is stored):", file=sys.stderr)
+    print(new_token(settings, args.role, args.name))
+    return 0
+
+
+def _cmd_speak(args: argparse.Namespace, settings: Settings) -> int:
+    from workers.speak import speak_file
+
+    return speak_file(settings, Path(args.file), Path(args.output), engine=args.engine,
+                      voice=args.voice, rate=args.rate, progress=not args.quiet)
+
+
+def _cmd_normalize(args: argparse.Namespace, settings: Settings) -> int:
+    from audio.text import normalize
+
+    for line in sys.stdin:
+        line = line.rstrip("\n")
+        result = normalize(line, style=args.style) if line.strip() else None
+        sys.stdout.write((result.text if result else "") + "\n")
+        if result:
+            for warning in result.warnings:
+                print(f"cảnh báo: {warning}", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="bantin", description="Bản tin tiếng Việt thành giọng nói.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run", help="start everything locally (embedded Redis, worker, web)")
+    r.add_argument("--no-demo", action="store_true")
+    r.set_defaults(func=_cmd_run)
+    w = sub.add_parser("worker", help="start a Celery worker")
+    w.add_argument("--concurrency", type=int, default=1)
+    w.add_argument("--beat", action="store_true", help="also run the periodic reconciler")
+    w.add_argument("--loglevel", default="INFO")
+    w.set_defaults(func=_cmd_worker)
+    b = sub.add_parser("beat", help="start the periodic scheduler (reconciler)")
+    b.add_argument("--loglevel", default="INFO")
+    b.set_defaults(func=_cmd_beat)
+    d = sub.add_parser("db", help="database schema")
+    d.add_argument("action", choices=["upgrade"])
+    d.set_defaults(func=_cmd_db)
+    t = sub.add_parser("token", help="API tokens")
+    t.add_argument("action", choices=["create"])
+    t.add_argument("--role", default="editor", choices=["editor", "admin"])
+    t.add_argument("--name", default="")
+    t.set_defaults(func=_cmd_token)
+    s = sub.add_parser("speak", help="speak a bulletin file to an MP3 without the server")
+    s.add_argument("file")
+    s.add_argument("-o", "--output", required=True)
+    s.add_argument("--engine", default=None, help="gtts, espeak or piper (or a chain a,b)")
+    s.add_argument("--voice", default="north", choices=["north", "central", "south"])
+    s.add_argument("--rate", type=float, default=1.0)
+    s.add_argument("-q", "--quiet", action="store_true")
+    s.set_defaults(func=_cmd_speak)
+    n = sub.add_parser("normalize", help="stdin lines → spoken-form lines on stdout")
+    n.add_argument("--style", default="north", choices=["north", "south"])
+    n.set_defaults(func=_cmd_normalize)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.cmd == "normalize":
+        logging.getLogger().setLevel(logging.WARNING)
+    return int(args.func(args, Settings.from_env()) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

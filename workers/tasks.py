@@ -1,0 +1,35 @@
+"""Thin Celery tasks: unpack ids, call the pipeline, classify the outcome."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import Celery
+
+from service.queue import RECONCILE, SYNTHESIZE
+from workers.context import WorkerContext
+
+log = logging.getLogger(__name__)
+_context: WorkerContext | None = None
+
+
+def context(app: Celery) -> WorkerContext:
+    global _context
+    if _context is None:
+        _context = WorkerContext(app.conf.bantin_settings)
+    return _context
+
+
+def register(app: Celery) -> None:
+    @app.task(name=SYNTHESIZE, bind=True, acks_late=True, max_retries=5)
+    def synthesize(self: Any, rendition_id: int) -> str:
+        from workers import pipeline
+
+        return pipeline.render_rendition(context(app), int(rendition_id))
+
+    @app.task(name=RECONCILE, ignore_result=True)
+    def reconcile() -> int:
+        from workers import reconcile as rec
+
+        return rec.reconcile(context(app), app)
