@@ -41,7 +41,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
-        "task_default_queue": "bantin",
+        "task_default_queue": settings.queue,
         "timezone": "UTC",
         "worker_hijack_root_logger": False,
         "broker_heartbeat": 0,
@@ -59,7 +59,7 @@ class Sender:
         """Send a task; returns when it was sent, or None if the broker is unreachable."""
         try:
             self.app.send_task(task, args=list(args), retry=False)
-        except Exception as exc:  # noqa: BLE001 - any broker failure means "send later"
+        except Exception as exc:
             log.warning("broker unreachable, %s%r left for the reconciler: %s", task, args, exc)
             return None
         return utcnow()

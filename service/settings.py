@@ -56,6 +56,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     station_name: str = "bantin"
     web_bind: str = "127.0.0.1:8000"
+    queue: str = "bantin"
     reconcile_seconds: float = 30.0
     stale_job_seconds: float = 600.0
     engine_timeout_seconds: float = 15.0
@@ -85,7 +86,9 @@ class Settings:
         )
         unknown = [e for e in engines if e not in {"gtts", "espeak", "piper"}]
         if unknown or not engines:
-            raise SettingsError(f"TTS_ENGINES: unknown engine(s) {unknown}; use gtts, espeak, piper")
+            raise SettingsError(
+                f"TTS_ENGINES: unknown engine(s) {unknown}; use gtts, espeak, piper"
+            )
         piper_dir = env.get("PIPER_VOICES_DIR")
         return cls(
             var_dir=var_dir,
@@ -104,6 +107,7 @@ class Settings:
             public_url=env.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             station_name=env.get("STATION_NAME", "bantin"),
             web_bind=env.get("WEB_BIND", "127.0.0.1:8000"),
+            queue=env.get("BANTIN_QUEUE", "bantin"),
             reconcile_seconds=_float(env, "RECONCILE_SECONDS", 30.0),
             stale_job_seconds=_float(env, "STALE_JOB_SECONDS", 600.0),
             engine_timeout_seconds=_float(env, "ENGINE_TIMEOUT_SECONDS", 15.0),

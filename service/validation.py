@@ -146,8 +146,9 @@ def validate_bulletin(data: Any, max_text_chars: int) -> BulletinInput:
     )
     url = data.get("source_url")
     if url is not None:
-        if not isinstance(url, str) or len(url) > 2000 or urlparse(url).scheme not in ("http", "https") \
-                or not urlparse(url).netloc:
+        parts = urlparse(url) if isinstance(url, str) else None
+        if parts is None or len(url) > 2000 or parts.scheme not in ("http", "https") \
+                or not parts.netloc:
             raise ValidationError("source_url", "Phải là địa chỉ http(s) hợp lệ.",
                                   "Must be a valid http(s) URL.")
         item.source_url = url

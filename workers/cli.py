@@ -21,7 +21,8 @@ def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
     app = make_celery(settings)
     argv = ["worker", "--loglevel", args.loglevel, "--concurrency", str(args.concurrency),
-            "--prefetch-multiplier", "1", "-Q", "bantin", "--without-gossip", "--without-mingle"]
+            "--prefetch-multiplier", "1", "-Q", settings.queue,
+            "--without-gossip", "--without-mingle"]
     if args.beat:
         argv += ["--beat", "--schedule", str(settings.var_dir / "celerybeat-schedule")]
     app.worker_main(argv)
@@ -111,7 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.cmd == "normalize":
         logging.getLogger().setLevel(logging.WARNING)
     return int(args.func(args, Settings.from_env()) or 0)

@@ -39,7 +39,7 @@ def speak_file(settings: Settings, path: Path, output: Path, *, engine: str | No
 
     out = render.produce(settings, job, spoken, report)
     bar.close()
-    ext, data = out.files["mp3"]
+    _ext, data = out.files["mp3"]
     tmp = output.with_name(f".{output.name}.tmp")
     tmp.write_bytes(data)
     tmp.replace(output)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, make_response, render_template, request
-
 from sqlalchemy import text
 
 from service import bulletins as uc

@@ -1,0 +1,150 @@
+"""Data tables of the Vietnamese text front end, kept as TSV files beside this module.
+
+The tables are data, not code, so editors and reviewers can read and extend them and
+every row says where it comes from (`source` column). This module only loads them,
+checks their shape once, and answers the questions the normalizer and the segmenter
+ask: "how is this abbreviation said here?" and "which legacy bytes mean which letter?".
+
+Abbreviation rows are tried in file order for the same `abbr`; a row whose `context`
+is empty always applies, so the context-free default of an ambiguous abbreviation is
+written after its context-bound readings (e.g. `TU` → "thành ủy" only near "thành
+phố", otherwise "tỉnh ủy"). An abbreviation with no context-free row is left alone
+(spelled by the normalizer) when none of its contexts match.
+
+Reading policy for foreign acronyms (one rule, applied everywhere): an organization or
+indicator with an established Vietnamese name is said by that name (WHO → "tổ chức y
+tế thế giới", GDP → "tổng sản phẩm quốc nội"); a name that broadcasters say as a word
+or as letters is respelled the way they say it (ASEAN → "a xê an", VTV → "vê tê vê").
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+LegacyName = Literal["tcvn3", "vni"]
+
+#: How far (in code points, each side) a context regex may look around the token.
+CONTEXT_WINDOW = 40
+
+_ABBR_HEADER = ["abbr", "expansion", "context", "source"]
+_LEGACY_HEADER = ["legacy", "unicode", "legacy_codepoints", "source"]
+
+
+class TableError(ValueError):
+    """A data file is malformed: a bug in the shipped data, never a user error."""
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    abbr: str
+    expansion: str
+    context: str | None  # regex searched in the window around the token; None = always
+    source: str
+
+    def applies(self, text: str, start: int, end: int) -> bool:
+        """Whether this reading fits the token at text[start:end].
+
+        The window includes the token itself, so a context such as `CT\\s*/` can look
+        at what follows the token as well as at nearby words. A match that contains a
+        *different* occurrence of the same abbreviation does not count: in "42-CT/TW
+        ... CT UBND" the second token's "CT\\s+UBND" must not decide the first one.
+        """
+        if self.context is None:
+            return True
+        wstart = max(0, start - CONTEXT_WINDOW)
+        window = text[wstart : end + CONTEXT_WINDOW]
+        own = start - wstart
+        for m in _compiled(self.context).finditer(window):
+            pos = window.find(self.abbr, m.start(), m.end())
+            while pos != -1 and pos == own:
+                pos = window.find(self.abbr, pos + 1, m.end())
+            if pos == -1:
+                return True
+        return False
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _read_tsv(filename: str, header: list[str]) -> list[dict[str, str]]:
+    """Read a UTF-8 TSV from the data directory; rows are NFC and match the header."""
+    text = resources.files("audio.text").joinpath("data", filename).read_text("utf-8")
+    if not unicodedata.is_normalized("NFC", text):
+        raise TableError(f"{filename}: not NFC")
+    reader = csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
+    found = next(reader, None)
+    if found != header:
+        raise TableError(f"{filename}: header {found!r}, expected {header!r}")
+    rows = []
+    for lineno, fields in enumerate(reader, start=2):
+        if not fields:
+            continue
+        if len(fields) != len(header):
+            raise TableError(f"{filename}:{lineno}: {len(fields)} fields, expected {len(header)}")
+        rows.append(dict(zip(header, fields, strict=True)))
+    return rows
+
+
+@cache
+def abbreviations() -> list[Abbreviation]:
+    """All abbreviation readings, in file order (the order decides ambiguous ones)."""
+    out = []
+    for row in _read_tsv("abbreviations.tsv", _ABBR_HEADER):
+        context = row["context"] or None
+        if context is not None:
+            _compiled(context)  # fail at load time, not in the middle of a bulletin
+        out.append(Abbreviation(row["abbr"], row["expansion"], context, row["source"]))
+    return out
+
+
+@cache
+def abbreviation_index() -> dict[str, tuple[Abbreviation, ...]]:
+    """Readings grouped by the exact (case-sensitive) written form, in file order."""
+    index: dict[str, list[Abbreviation]] = {}
+    for entry in abbreviations():
+        index.setdefault(entry.abbr, []).append(entry)
+    return {abbr: tuple(entries) for abbr, entries in index.items()}
+
+
+def expand_abbreviation(text: str, start: int, end: int) -> str | None:
+    """The spoken expansion of the token text[start:end], or None when undecided.
+
+    None means: not in the table, or ambiguous and no context matched; the caller
+    then spells the token rather than guess a meaning.
+    """
+    for entry in abbreviation_index().get(text[start:end], ()):
+        if entry.applies(text, start, end):
+            return entry.expansion
+    return None
+
+
+@cache
+def dotted_abbreviations() -> frozenset[str]:
+    """Written forms that contain a full stop ("TP.", "GS.TS", "v.v."): not sentence ends."""
+    return frozenset(e.abbr for e in abbreviations() if "." in e.abbr)
+
+
+@cache
+def legacy_map(name: LegacyName) -> dict[str, str]:
+    """Legacy sequence (as decoded from Latin-1/cp1252) → Unicode NFC letter.
+
+    TCVN3 keys are single characters; VNI keys are a base letter plus a mark
+    character, or a single character for the letters VNI stores in one byte.
+    """
+    if name not in ("tcvn3", "vni"):
+        raise ValueError(f"unknown legacy encoding {name!r}")
+    mapping: dict[str, str] = {}
+    for row in _read_tsv(f"legacy_{name}.tsv", _LEGACY_HEADER):
+        legacy, uni = row["legacy"], row["unicode"]
+        if legacy in mapping:
+            raise TableError(f"legacy_{name}.tsv: duplicate {legacy!r}")
+        mapping[legacy] = uni
+    return mapping

@@ -1,0 +1,59 @@
+"""The whole service: real web app, real Celery worker process, real broker and database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import requests
+
+from audio.media import decode
+from tests.e2e.stack import Stack, run_stack
+
+pytestmark = pytest.mark.e2e
+
+
+def submit_sample_and_listen(stack: Stack, sample_text: str) -> None:
+    resp = requests.post(f"{stack.url}/api/v1/bulletins", data=sample_text.encode(),
+                         headers=stack.headers(**{"Content-Type": "text/plain; charset=utf-8"}),
+                         timeout=30)
+    assert resp.status_code == 202, resp.text
+    body = resp.json()
+    assert body["status"] == "queued"
+    done = stack.wait_for(body["id"])
+    assert done["status"] == "ready", done
+    assert done["progress"]["done"] == done["progress"]["total"] > 10
+    assert done["engine"] == "espeak"
+    mp3 = requests.get(stack.url + done["links"]["audio"], timeout=30)
+    assert mp3.status_code == 200 and mp3.headers["Content-Type"] == "audio/mpeg"
+    audio = decode(mp3.content)
+    seconds = len(audio) / 1000
+    spoken_chars = len(body["title"]) + len(body["lead"]) + len(body["body"])
+    # Vietnamese news is read at roughly 12–20 characters a second: minutes, not seconds.
+    assert spoken_chars / 40 < seconds < spoken_chars / 5, seconds
+    assert seconds > 120
+    assert audio.dBFS > -35, "decoded audio is (nearly) silent"
+    assert abs(seconds - done["duration"]) < 1.0
+    page = requests.get(f"{stack.url}/bulletins/{body['id']}", timeout=10)
+    assert page.status_code == 200 and 'lang="vi"' in page.text
+    assert done["links"]["audio"] in page.text
+    assert "<audio" in page.text and "Tăng cỡ chữ" in page.text
+
+
+def test_sample_end_to_end_sqlite(tmp_path: Path, broker: str, sample_text: str) -> None:
+    with run_stack(tmp_path, broker) as stack:
+        submit_sample_and_listen(stack, sample_text)
+
+
+@pytest.mark.production
+def test_sample_end_to_end_postgresql(tmp_path: Path, broker: str, pg_url: str,
+                                      sample_text: str) -> None:
+    with run_stack(tmp_path, broker, database_url=pg_url) as stack:
+        submit_sample_and_listen(stack, sample_text)
+
+
+@pytest.mark.production
+def test_production_redis(tmp_path: Path, ci_redis: str, sample_text: str) -> None:
+    """The CI Redis (REDIS_URL) as the broker, on SQLite."""
+    with run_stack(tmp_path, ci_redis) as stack:
+        submit_sample_and_listen(stack, sample_text)
