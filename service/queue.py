@@ -25,7 +25,7 @@ RECONCILE = "bantin.reconcile"
 def celery_config(settings: Settings) -> dict[str, Any]:
     transport: dict[str, Any] = {
         # Redis redelivers an unacked task after this long (worker died mid-job).
-        "visibility_timeout": 3600,
+        "visibility_timeout": settings.visibility_timeout,
         "socket_connect_timeout": 3,
         "socket_timeout": 10,
     }

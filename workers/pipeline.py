@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import or_, update
 
-from audio.errors import PermanentEngineError
+from audio.errors import PermanentEngineError, TransientEngineError
 from audio.text import NORMALIZER_VERSION, LexiconEntry, normalize
 from service.db import session_scope
 from service.document import Document, Sentence, build_document
@@ -102,10 +102,14 @@ def render_rendition(ctx: WorkerContext, rendition_id: int) -> str:
         return "skipped"
     try:
         spoken, warnings = spoken_forms(job)
-        out = render.produce(ctx.settings, job, spoken, _progress(ctx, rendition_id))
+        out = render.produce(ctx.chain(job.engines), job, spoken, _progress(ctx, rendition_id))
     except PermanentEngineError as exc:
         _fail(ctx, rendition_id, str(exc))
         return "failed"
+    except TransientEngineError as exc:
+        # Every engine is busy or unreachable for now: give the job back and retry later.
+        _requeue(ctx, rendition_id, str(exc))
+        raise RetryLater(exc.retry_after or 60.0, str(exc)) from exc
     except Exception as exc:
         _fail(ctx, rendition_id, f"Lỗi nội bộ khi tạo âm thanh ({type(exc).__name__}).")
         raise
@@ -121,10 +125,32 @@ def render_rendition(ctx: WorkerContext, rendition_id: int) -> str:
             return "gone"
         r.status, r.files, r.cues = "ready", files, cues
         r.duration_ms, r.engine, r.engine_voice = out.duration_ms, out.engine, out.engine_voice
+        if out.fallback:
+            warnings.insert(0, f"Đã chuyển sang bộ đọc {out.engine}: {out.fallback}")
         r.normalizer_version, r.warnings = NORMALIZER_VERSION, warnings[:200]
         r.progress_done, r.finished_at = len(job.sentences), utcnow()
     log.info("rendition %s ready: %s ms by %s", rendition_id, out.duration_ms, out.engine)
     return "ready"
+
+
+class RetryLater(Exception):
+    """Raised to the task so Celery schedules another attempt after `seconds`."""
+
+    def __init__(self, seconds: float, message: str) -> None:
+        super().__init__(message)
+        self.seconds = seconds
+
+
+def _requeue(ctx: WorkerContext, rendition_id: int, message: str) -> None:
+    with session_scope(ctx.sessions) as s:
+        s.execute(update(Rendition).where(Rendition.id == rendition_id)
+                  .values(status="queued", error=f"Đang thử lại: {message}",
+                          enqueued_at=utcnow(), progress_done=0))
+
+
+def fail(ctx: WorkerContext, rendition_id: int, message: str) -> None:
+    """Give up on a rendition for good (retries exhausted)."""
+    _fail(ctx, rendition_id, message)
 
 
 def _fail(ctx: WorkerContext, rendition_id: int, message: str) -> None:

@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import lameenc
 
-from audio.engines.espeak import EspeakEngine
+from audio.engines.chain import EngineChain
 from audio.media import AudioSegment
 
 if TYPE_CHECKING:
-    from service.settings import Settings
     from workers.pipeline import Job
 
 BATCH = 8
@@ -27,6 +26,8 @@ class Output:
     duration_ms: int
     engine: str
     engine_voice: str
+    engine_calls: int = 0
+    fallback: str = ""
 
 
 def _vtt_time(ms: int) -> str:
@@ -37,16 +38,10 @@ def _vtt_time(ms: int) -> str:
 
 
 def produce(
-    settings: Settings, job: Job, spoken: list[str], progress: Callable[[int], None]
+    chain: EngineChain, job: Job, spoken: list[str], progress: Callable[[int], None]
 ) -> Output:
-    engine = EspeakEngine()
-    clips: list[AudioSegment] = []
-    voice = ""
-    for i in range(0, len(spoken), BATCH):
-        result = engine.synthesize(spoken[i:i + BATCH], job.voice, job.rate)
-        clips.extend(result.clips)
-        voice = result.voice
-        progress(len(clips))
+    result = chain.synthesize(spoken, job.voice, job.rate, progress=progress, batch=BATCH)
+    clips, voice = result.clips, result.voice
     audio = AudioSegment.silent(300, frame_rate=22050)
     cues: list[dict[str, Any]] = []
     for n, (sent, clip) in enumerate(zip(job.sentences, clips, strict=True)):
@@ -67,4 +62,5 @@ def produce(
     vtt = "WEBVTT\n\n" + "\n".join(
         f"{c['i'] + 1}\n{_vtt_time(round(c['start'] * 1000))} --> "
         f"{_vtt_time(round(c['end'] * 1000))}\n{c['text']}\n" for c in cues)
-    return Output({"mp3": ("mp3", mp3)}, cues, vtt, len(audio), engine.name, voice)
+    return Output({"mp3": ("mp3", mp3)}, cues, vtt, len(audio), result.engine, voice,
+                  result.calls, result.meta.get("fallback", ""))

@@ -7,15 +7,23 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from audio.engines.registry import parse_chain
+from audio.errors import PermanentEngineError, TransientEngineError
 from service.document import build_document
 from service.paste import parse_paste
 from service.settings import Settings
 from workers import render
+from workers.context import local_chain
 from workers.pipeline import Job, spoken_forms
 
 
 def speak_file(settings: Settings, path: Path, output: Path, *, engine: str | None = None,
                voice: str = "north", rate: float = 1.0, progress: bool = True) -> int:
+    try:
+        engines = tuple(parse_chain(engine)) if engine else settings.tts_engines
+    except ValueError as exc:
+        print(f"bantin speak: --engine: {exc}", file=sys.stderr)
+        return 2
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -26,7 +34,6 @@ def speak_file(settings: Settings, path: Path, output: Path, *, engine: str | No
         print(f"bantin speak: {path} has no text", file=sys.stderr)
         return 2
     doc = build_document(parsed.title, parsed.lead, parsed.paragraphs, parsed.author)
-    engines = tuple(engine.split(",")) if engine else settings.tts_engines
     job = Job(0, doc, doc.sentences(), engines, voice, rate, parsed.title, parsed.author,
               parsed.published_at, "")
     spoken, warnings = spoken_forms(job)
@@ -37,7 +44,12 @@ def speak_file(settings: Settings, path: Path, output: Path, *, engine: str | No
     def report(done: int) -> None:
         bar.update(done - bar.n)
 
-    out = render.produce(settings, job, spoken, report)
+    try:
+        out = render.produce(local_chain(settings, engines), job, spoken, report)
+    except (PermanentEngineError, TransientEngineError) as exc:
+        bar.close()
+        print(f"bantin speak: {exc}", file=sys.stderr)
+        return 1
     bar.close()
     _ext, data = out.files["mp3"]
     tmp = output.with_name(f".{output.name}.tmp")

@@ -26,7 +26,16 @@ def register(app: Celery) -> None:
     def synthesize(self: Any, rendition_id: int) -> str:
         from workers import pipeline
 
-        return pipeline.render_rendition(context(app), int(rendition_id))
+        try:
+            return pipeline.render_rendition(context(app), int(rendition_id))
+        except pipeline.RetryLater as exc:
+            if self.request.retries >= self.max_retries:
+                attempts = self.max_retries + 1
+                pipeline.fail(context(app), int(rendition_id),
+                              f"Không bộ đọc nào dùng được sau {attempts} lần thử: {exc}")
+                return "failed"
+            backoff = min(3600.0, max(exc.seconds, 30.0 * 2 ** self.request.retries))
+            raise self.retry(countdown=backoff, exc=exc) from exc
 
     @app.task(name=RECONCILE, ignore_result=True)
     def reconcile() -> int:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, make_response, render_template, request
+from flask import Blueprint, Response, abort, jsonify, make_response, render_template, request
 from sqlalchemy import text
 
 from service import bulletins as uc
 from service.document import build_document
-from service.models import Bulletin
+from service.models import Bulletin, Rendition
 from service.web.context import sessions, settings
 
 bp = Blueprint("pages", __name__)
@@ -47,11 +47,22 @@ def _prefs() -> dict[str, Any]:
         size = SIZES[max(0, min(len(SIZES) - 1, i))]
     elif step == "reset":
         size = 100
+    spacing = pick("spacing", SPACINGS, "normal")
+    theme = pick("theme", THEMES, "default")
+    # The same words the script announces, shown (and in a status region) after a no-JS reload.
+    changed = []
+    if request.args.get("spacing") in SPACINGS:
+        changed.append("Đã giãn dòng rộng." if spacing == "wide" else "Đã giãn dòng bình thường.")
+    if request.args.get("theme") in THEMES:
+        changed.append("Đã bật tương phản cao." if theme == "contrast" else "Đã dùng màu mặc định.")
     return {
         "size": size,
-        "spacing": pick("spacing", SPACINGS, "normal"),
-        "theme": pick("theme", THEMES, "default"),
+        "spacing": spacing,
+        "theme": theme,
         "sizes": SIZES,
+        "min": size == SIZES[0],
+        "max": size == SIZES[-1],
+        "message": " ".join(changed),
     }
 
 
@@ -61,6 +72,92 @@ def _render(template: str, **ctx: Any) -> Response:
     for key in ("size", "spacing", "theme"):
         resp.set_cookie(f"bantin_{key}", str(prefs[key]), max_age=COOKIE_AGE, samesite="Lax")
     return resp
+
+
+#: Download links, in the order a reader is most likely to want them.
+FORMAT_LABELS = (
+    ("mp3", "MP3 (phổ biến nhất)"),
+    ("ogg", "Ogg Opus (nhỏ gọn)"),
+    ("podcast", "MP3 cho podcast"),
+    ("loudspeaker", "MP3 cho loa truyền thanh"),
+    ("telephony", "Âm thanh cho điện thoại"),
+)
+
+
+def spoken_duration(seconds: float | None) -> str:
+    """A duration as Vietnamese words ("4 phút 41 giây"), like the player's slider reads it."""
+    total = int(round(seconds or 0))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{hours} giờ"] if hours else []
+    if minutes:
+        parts.append(f"{minutes} phút")
+    if secs or not parts:
+        parts.append(f"{secs} giây")
+    return " ".join(parts)
+
+
+def _first_part(b: Bulletin, ready: Rendition | None) -> str | None:
+    """URL of the short first part of a rendition still being made, if the worker wrote one."""
+    r = uc.current(b)
+    if r is None or r is ready or r.status == "ready":
+        return None
+    info = (r.files or {}).get("first")
+    if isinstance(info, dict) and info.get("name"):
+        return f"/audio/{info['name']}"
+    return None
+
+
+def _downloads(b: Bulletin, ready: Rendition | None) -> list[dict[str, Any]]:
+    urls = uc.audio_urls(ready)
+    files = (ready.files or {}) if ready else {}
+    out = []
+    for kind, label in FORMAT_LABELS:
+        if kind in urls:
+            info = files.get(kind) or {}
+            size = info.get("bytes") or info.get("size")
+            out.append({"kind": kind, "label": label, "url": urls[kind],
+                        "size": f"{size / 1_000_000:.1f} MB".replace(".", ",")
+                        if isinstance(size, int | float) and size else None})
+    if files.get("vtt"):
+        out.append({"kind": "vtt", "label": "Phụ đề WebVTT", "url": f"/bulletins/{b.id}/captions.vtt",
+                    "size": None})
+    return out
+
+
+def _status_text(state: dict[str, Any], first: str | None) -> str:
+    """The sentence the status line shows (and the script announces) for a bulletin's state."""
+    status = state["status"]
+    progress = state.get("progress") or {}
+    if status == "failed" and not state.get("rendition"):
+        return f"Không tạo được âm thanh: {state.get('error') or 'lỗi không rõ'}."
+    if state.get("rendition") and status in ("ready", "failed"):
+        return f"Âm thanh đã sẵn sàng, dài {spoken_duration(state['duration'])}."
+    if status == "synthesizing":
+        done = f": đã đọc {progress['done']} trên {progress['total']} câu" \
+            if progress.get("total") else ""
+        part = " Có thể nghe phần đầu ngay." if first else ""
+        return f"Đang tạo âm thanh{done}.{part}"
+    if state.get("rendition"):
+        return f"Âm thanh đã sẵn sàng, dài {spoken_duration(state['duration'])}."
+    return "Bản tin đang chờ tạo âm thanh."
+
+
+def _state(b: Bulletin) -> dict[str, Any]:
+    state = uc.describe(b)
+    ready = uc.latest_ready(b)
+    first = _first_part(b, ready)
+    progress = state.get("progress") or {}
+    return {
+        "status": state["status"],
+        "ready": ready is not None,
+        "first": first,
+        "progress": progress,
+        "percent": int(100 * progress["done"] / progress["total"])
+        if progress.get("total") else 0,
+        "text": _status_text(state, first),
+        "error": state.get("error"),
+    }
 
 
 def _reading_context(b: Bulletin) -> dict[str, Any]:
@@ -76,12 +173,19 @@ def _reading_context(b: Bulletin) -> dict[str, Any]:
             for s in sentences if s.block == block.index
         ]
         blocks.append({"kind": block.kind, "index": block.index, "sentences": items})
+    state = uc.describe(b)
+    duration = state["duration"] or 0
     return {
         "b": b,
         "blocks": blocks,
-        "state": uc.describe(b),
+        "state": state,
+        "live": _state(b),
         "ready": ready,
         "audio": uc.audio_urls(ready),
+        "downloads": _downloads(b, ready),
+        "duration": duration,
+        "duration_words": spoken_duration(duration),
+        "embed_url": f"{settings().public_url}/embed/{b.id}",
     }
 
 
@@ -112,6 +216,18 @@ def embed(bulletin_id: int) -> Response:
         ctx = _reading_context(b)
         resp = _render("embed.html", **ctx)
     resp.headers["Content-Security-Policy"] = "frame-ancestors *"
+    return resp
+
+
+@bp.get("/bulletins/<int:bulletin_id>/status.json")
+def status(bulletin_id: int) -> Response:
+    """What the reading page's status line needs while audio is being made (polled by JS)."""
+    with sessions()() as s:
+        b = s.get(Bulletin, bulletin_id)
+        if b is None:
+            abort(404)
+        resp = jsonify(_state(b))
+    resp.headers["Cache-Control"] = "no-store"
     return resp
 
 

@@ -57,3 +57,19 @@ def test_production_redis(tmp_path: Path, ci_redis: str, sample_text: str) -> No
     """The CI Redis (REDIS_URL) as the broker, on SQLite."""
     with run_stack(tmp_path, ci_redis) as stack:
         submit_sample_and_listen(stack, sample_text)
+
+
+def test_gtts_unreachable_fallback_to_espeak(tmp_path: Path, broker: str) -> None:
+    """Google unreachable (a host under .invalid never resolves) → espeak-ng, recorded."""
+    with run_stack(tmp_path, broker, engines="gtts,espeak",
+                   extra_env={"GTTS_TLD": "invalid"}) as stack:
+        resp = requests.post(
+            f"{stack.url}/api/v1/bulletins",
+            json={"title": "Thời tiết", "body": "Hôm nay trời nắng. Chiều có mưa rào."},
+            headers=stack.headers(), timeout=30)
+        assert resp.status_code == 202
+        done = stack.wait_for(resp.json()["id"])
+        assert done["status"] == "ready", done
+        assert done["engine"] == "espeak"
+        assert done["requested"]["engines"] == "gtts,espeak"
+        assert any("gtts" in w for w in done["warnings"]), done["warnings"]

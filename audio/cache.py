@@ -1,0 +1,189 @@
+"""Sentence audio cache: re-rendering costs nothing, editing one sentence costs one call.
+
+Each clip is stored as a WAV file named by the SHA-256 of everything that shapes it —
+engine fingerprint (version, options, model), engine voice, rate and the normalized
+sentence — under `<root>/<2 hex>/<64 hex>.wav`. The name *is* the content's identity,
+so worker processes on any number of hosts sharing the directory need no locks:
+
+- writes go to a temp file in the same directory, then `os.replace` (atomic), so a
+  reader sees a whole entry or none, and two writers of one key both leave a valid one;
+- a hit touches the file's mtime, which makes mtime the LRU order;
+- eviction lists all entries, and when over `max_bytes` deletes the least recently used
+  down to 90% of the budget, ignoring files another process deleted first. It runs
+  when this process's running estimate crosses the budget or the last scan is a minute
+  old, so the bound holds to within what other processes wrote since then.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import threading
+import time
+import unicodedata
+import uuid
+import wave
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from audio.engines.base import Engine, Synthesis, engine_fingerprint, engine_voice
+from audio.engines.stretch import to_wav_bytes
+from audio.media import AudioSegment
+
+RESCAN_SECONDS = 60.0
+STALE_TEMP_SECONDS = 3600.0  # a temp file this old belongs to a writer that died
+
+
+def normalize_sentence(text: str) -> str:
+    """The cache's view of a sentence: NFC, whitespace collapsed (it cannot change audio)."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+class SentenceCache:
+    """A bounded, content-addressed directory of sentence clips shared by processes."""
+
+    def __init__(self, root: str | Path, max_bytes: int = 2 * 1024**3,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.root = Path(root)
+        self.max_bytes = max_bytes
+        self._clock = clock
+        self._estimate: int | None = None  # bytes on disk as this process believes
+        self._scanned_at = 0.0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(fingerprint: str, voice: str, rate: float, sentence: str) -> str:
+        parts = [fingerprint, voice, f"{rate:.3f}", normalize_sentence(sentence)]
+        return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+    def path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.wav"
+
+    def get(self, key: str) -> AudioSegment | None:
+        """The clip for `key`, or None; a damaged entry is removed and counts as a miss."""
+        path = self.path(key)
+        try:
+            with wave.open(str(path), "rb") as wav:
+                clip = AudioSegment(data=wav.readframes(wav.getnframes()),
+                                    sample_width=wav.getsampwidth(),
+                                    frame_rate=wav.getframerate(), channels=wav.getnchannels())
+        except FileNotFoundError:
+            return None
+        except (wave.Error, EOFError, OSError):
+            path.unlink(missing_ok=True)
+            return None
+        with contextlib.suppress(FileNotFoundError):  # evicted meanwhile: we hold the clip
+            os.utime(path)  # LRU: a hit is a use
+        return clip
+
+    def put(self, key: str, clip: AudioSegment) -> None:
+        """Store atomically; never leaves a partial or empty entry behind."""
+        path = self.path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = to_wav_bytes(clip)
+        tmp = path.parent / f".tmp-{uuid.uuid4().hex}"
+        try:
+            with open(tmp, "wb") as out:
+                out.write(data)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        self._account(len(data))
+
+    def _account(self, added: int) -> None:
+        with self._lock:
+            stale = self._clock() - self._scanned_at > RESCAN_SECONDS
+            if self._estimate is not None:
+                self._estimate += added
+            if self._estimate is None or stale or self._estimate > self.max_bytes:
+                self._estimate = self.evict()
+                self._scanned_at = self._clock()
+
+    def _entries(self) -> Iterator[tuple[Path, int, float]]:
+        """(path, size, mtime) of every entry; deletes temp files of dead writers."""
+        if not self.root.is_dir():
+            return
+        for sub in os.scandir(self.root):
+            if not sub.is_dir():
+                continue
+            try:
+                files = list(os.scandir(sub.path))
+            except FileNotFoundError:
+                continue
+            for entry in files:
+                try:
+                    st = entry.stat()
+                except FileNotFoundError:  # evicted or replaced by another process
+                    continue
+                if entry.name.startswith(".tmp-"):
+                    if self._clock() - st.st_mtime > STALE_TEMP_SECONDS:
+                        Path(entry.path).unlink(missing_ok=True)
+                    continue
+                yield Path(entry.path), st.st_size, st.st_mtime
+
+    def size(self) -> int:
+        return sum(size for _, size, _ in self._entries())
+
+    def evict(self) -> int:
+        """Delete least recently used entries until under budget; returns bytes left."""
+        entries = list(self._entries())
+        total = sum(size for _, size, _ in entries)
+        if total <= self.max_bytes:
+            return total
+        target = int(self.max_bytes * 0.9)
+        for path, size, _ in sorted(entries, key=lambda e: e[2]):
+            if total <= target:
+                break
+            path.unlink(missing_ok=True)  # another evictor may have been first: fine
+            total -= size
+        return total
+
+
+class CachedEngine:
+    """An engine in front of a `SentenceCache`: only misses reach the real engine.
+
+    Duplicate sentences in one call are synthesized once. `Synthesis.calls` counts the
+    sentences actually sent to the engine, so a full re-render reports 0.
+    """
+
+    def __init__(self, engine: Engine, cache: SentenceCache) -> None:
+        self.engine, self.cache = engine, cache
+        self.name = engine.name
+        self.capabilities = engine.capabilities
+
+    def resolve_voice(self, voice: str) -> str:
+        return engine_voice(self.engine, voice)
+
+    def fingerprint(self, voice: str) -> str:
+        return engine_fingerprint(self.engine, voice)
+
+    def _keys(self, sentences: Sequence[str], voice: str, rate: float) -> list[str]:
+        fingerprint, resolved = self.fingerprint(voice), self.resolve_voice(voice)
+        return [self.cache.key(fingerprint, resolved, rate, s) for s in sentences]
+
+    def covers(self, sentences: Sequence[str], voice: str, rate: float) -> bool:
+        """True when every sentence is cached, i.e. synthesis needs no engine call."""
+        try:
+            keys = self._keys(sentences, voice, rate)
+        except Exception:  # voice unknown, model missing: the engine cannot serve it
+            return False
+        return all(self.cache.path(k).is_file() for k in keys)
+
+    def synthesize(self, sentences: Sequence[str], voice: str, rate: float) -> Synthesis:
+        keys = self._keys(sentences, voice, rate)
+        found = {k: clip for k in dict.fromkeys(keys) if (clip := self.cache.get(k)) is not None}
+        missing = [k for k in dict.fromkeys(keys) if k not in found]
+        meta = {"cache_hits": str(sum(k in found for k in keys))}
+        calls = 0
+        if missing:
+            text_of = dict(zip(keys, sentences, strict=True))
+            made = self.engine.synthesize([text_of[k] for k in missing], voice, rate)
+            for key, clip in zip(missing, made.clips, strict=True):
+                self.cache.put(key, clip)
+                found[key] = clip
+            calls = made.calls
+            meta.update(made.meta)
+        return Synthesis(clips=[found[k] for k in keys], engine=self.name,
+                         voice=self.resolve_voice(voice), calls=calls, meta=meta)
