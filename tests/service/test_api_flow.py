@@ -66,3 +66,20 @@ def test_broker_down_keeps_bulletin_queued(settings: Settings, tmp_path) -> None
     with make_session_factory(make_engine(down))() as s:
         r = s.get(Rendition, 1)
         assert r is not None and r.status == "queued" and r.enqueued_at is None
+
+
+def test_rerender_with_another_engine(client: FlaskClient, auth: dict[str, str],
+                                      settings: Settings) -> None:
+    bid = client.post("/api/v1/bulletins", data=json.dumps({"title": "T", "body": "Nội dung."}),
+                      headers={**auth, "Content-Type": "application/json"}).get_json()["id"]
+    resp = client.post(f"/api/v1/bulletins/{bid}/render",
+                       data=json.dumps({"engine": "piper,espeak", "voice": "south", "rate": 0.9}),
+                       headers={**auth, "Content-Type": "application/json"})
+    assert resp.status_code == 202
+    shown = client.get(f"/api/v1/bulletins/{bid}").get_json()
+    assert shown["requested"] == {"engines": "piper,espeak", "voice": "south", "rate": 0.9}
+    assert queue_length(settings) == 2
+    bad = client.post(f"/api/v1/bulletins/{bid}/render", data=json.dumps({"engine": "x"}),
+                      headers={**auth, "Content-Type": "application/json"})
+    assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "engine"
+    assert client.post("/api/v1/bulletins/999/render", headers=auth).status_code == 404

@@ -1,0 +1,64 @@
+"""Pronunciation lexicon API and the spoken-form preview."""
+
+from __future__ import annotations
+
+import json
+
+from flask.testing import FlaskClient
+
+from service.models import Bulletin
+from service.settings import Settings
+
+
+def _post(client: FlaskClient, url: str, auth: dict[str, str], data: object) -> object:
+    return client.post(url, data=json.dumps(data),
+                       headers={**auth, "Content-Type": "application/json"})
+
+
+def test_lexicon_entry_rerenders_affected_bulletins(client: FlaskClient, auth: dict[str, str],
+                                                    app, settings: Settings) -> None:
+    a = _post(client, "/api/v1/bulletins", auth,
+              {"title": "Facebook ra mắt", "body": "Người dùng Facebook tăng."}).get_json()
+    b = _post(client, "/api/v1/bulletins", auth,
+              {"title": "Thời tiết", "body": "Trời nắng."}).get_json()
+    resp = _post(client, "/api/v1/lexicon", auth, {"written": "Facebook", "spoken": "phây búc"})
+    assert resp.status_code == 201, resp.get_json()
+    assert resp.get_json()["rerendered"] == [a["id"]]
+    with app.extensions["bantin"]["sessions"]() as s:
+        assert len(s.get(Bulletin, a["id"]).renditions) == 2
+        assert len(s.get(Bulletin, b["id"]).renditions) == 1
+    # updating the same entry is a 200, listing shows it
+    again = _post(client, "/api/v1/lexicon", auth, {"written": "Facebook", "spoken": "phê búc"})
+    assert again.status_code == 200
+    items = client.get("/api/v1/lexicon").get_json()["items"]
+    assert [(i["written"], i["spoken"]) for i in items] == [("Facebook", "phê búc")]
+    # the preview applies it
+    prev = _post(client, "/api/v1/preview", auth,
+                 {"title": "Facebook", "body": "Dùng Facebook."}).get_json()
+    assert "phê búc" in prev["sentences"][0]["spoken"]
+    deleted = client.delete(f"/api/v1/lexicon/{items[0]['id']}", headers=auth)
+    assert deleted.status_code == 200
+    assert client.get("/api/v1/lexicon").get_json()["items"] == []
+
+
+def test_lexicon_validation(client: FlaskClient, auth: dict[str, str]) -> None:
+    r = _post(client, "/api/v1/lexicon", auth, {"written": "", "spoken": "x"})
+    assert r.status_code == 422 and r.get_json()["error"]["field"] == "written"
+    r = _post(client, "/api/v1/lexicon", auth, {"written": "H5N1", "spoken": "h 5 n 1"})
+    assert r.status_code == 422 and r.get_json()["error"]["field"] == "spoken"
+    r = client.post("/api/v1/lexicon", data="{}", headers={"Content-Type": "application/json"})
+    assert r.status_code == 401
+
+
+def test_preview_of_paste_has_spoken_forms(client: FlaskClient, sample_text: str) -> None:
+    resp = client.post("/api/v1/preview", data=sample_text.encode(),
+                       headers={"Content-Type": "text/plain; charset=utf-8"})
+    assert resp.status_code == 200, resp.get_json()
+    body = resp.get_json()
+    assert body["parsed"]["author"] == "Hương Dịu"
+    sentences = body["sentences"]
+    assert sentences[0]["text"] == "Bắc Kạn triển khai Chỉ thị số 42-CT/TW của Ban Bí thư"
+    assert sentences[0]["kind"] == "title"
+    for s in sentences:
+        assert s["spoken"].strip()
+        assert "./." not in s["spoken"]
