@@ -1,12 +1,53 @@
-"""Written Vietnamese → spoken Vietnamese (placeholder pass; the full normalizer replaces it)."""
+"""Written Vietnamese → what a news announcer says, as a pipeline of small stages.
+
+Each stage is a plain `(text, style) -> text` function with its data in TSV tables, in
+the order the conventions need: codes and dates must be claimed before a later stage
+could read their digits as quantities, abbreviations are decided while the digits
+they depend on are still there, unknown capitals are spelled only after Roman
+numerals had their turn, and cardinals go last. The worker calls
+`normalize` once per sentence on whatever Unicode a portal sent, so it never raises: a
+stage that fails is skipped and reported, and the audit still guarantees the output.
+"""
 
 from __future__ import annotations
 
+import logging
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-NORMALIZER_VERSION = "0.1"
+from audio.text.abbrev import abbreviations, apply_lexicon, spell_capitals
+from audio.text.audit import audit, tidy
+from audio.text.dates import dates_times
+from audio.text.marks import protected_spans, silent_marks
+from audio.text.numbers import Style, get_style
+from audio.text.quantities import fractions, money, ranges_scores, units
+from audio.text.unicode_clean import clean
+from audio.text.words import alnum_codes, cardinals, ordinals, roman_numerals
+
+NORMALIZER_VERSION = "1.0"
+
+log = logging.getLogger(__name__)
+
+Stage = Callable[[str, Style], str]
+
+#: The pipeline, in order (see docs/vietnamese-reading.md for what each one says).
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("silent marks", silent_marks),
+    ("protected spans", protected_spans),
+    ("abbreviations", abbreviations),
+    ("dates and times", dates_times),
+    ("money", money),
+    ("units and percent", units),
+    ("ranges and scores", ranges_scores),
+    ("fractions", fractions),
+    ("roman numerals", roman_numerals),
+    ("ordinals", ordinals),
+    ("alphanumeric codes", alnum_codes),
+    ("spelled capitals", spell_capitals),
+    ("cardinals", cardinals),
+    ("tidy", tidy),
+)
 
 
 @dataclass(frozen=True)
@@ -19,14 +60,50 @@ class LexiconEntry:
 
 @dataclass
 class Normalized:
+    """The spoken form, and what the audit could not verbalize (for the editor preview)."""
+
     text: str
     warnings: list[str] = field(default_factory=list)
+
+
+def _run(name: str, stage: Stage, text: str, style: Style, warnings: list[str]) -> str:
+    try:
+        return stage(text, style)
+    except Exception as exc:  # a bug in one stage must not lose the whole bulletin
+        log.exception("normalizer stage %r failed on %r", name, text[:200])
+        warnings.append(f"stage {name!r} failed ({type(exc).__name__}); skipped")
+        return text
+
+
+def _lexicon_key(lexicon: Sequence[LexiconEntry]) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (unicodedata.normalize("NFC", e.written), unicodedata.normalize("NFC", e.spoken).lower())
+        for e in lexicon
+    )
 
 
 def normalize(
     text: str, style: str = "north", lexicon: Sequence[LexiconEntry] = ()
 ) -> Normalized:
-    out = unicodedata.normalize("NFC", text).replace("./.", "")
-    for entry in lexicon:
-        out = out.replace(entry.written, entry.spoken)
-    return Normalized(" ".join(out.split()))
+    """The spoken form of one sentence (or line) of written Vietnamese.
+
+    `style` is "north" (default broadcast style) or "south"; `lexicon` entries are
+    applied first, whole word and case-insensitive, longest written form first.
+    """
+    warnings: list[str] = []
+    reading = get_style(style if isinstance(style, str) else "north")
+    source = _run("unicode cleanup", lambda t, _s: clean(t), str(text), reading, warnings)
+    entries = _lexicon_key(lexicon)
+    out = _run("lexicon", lambda t, _s: apply_lexicon(t, entries), source, reading, warnings)
+    for name, stage in STAGES:
+        out = _run(name, stage, out, reading, warnings)
+    try:
+        out, found = audit(source, out, exempt=(w for w, _ in entries))
+    except Exception:  # the audit itself failing: keep only what is certainly speakable
+        log.exception("normalizer audit failed on %r", source[:200])
+        found = ["audit failed; kept letters only"]
+        out = " ".join("".join(c if c.isalpha() else " " for c in out).split())
+    warnings.extend(found)
+    for w in found:
+        log.warning("normalize: %s in %r", w, source[:120])
+    return Normalized(out, warnings)

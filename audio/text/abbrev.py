@@ -1,0 +1,102 @@
+"""The editor's lexicon (first stage), abbreviations and spelled capitals.
+
+Abbreviations come from the curated table in `audio.text.tables`; an ambiguous one is
+expanded only when its context matches. An all-capital token that is neither in the
+table nor a plausible Vietnamese syllable ("CT", "WTO") is spelled with Vietnamese
+letter names, because guessing a meaning would be a silent error and reading it as a
+word would be gibberish. All-capital Vietnamese words in headlines ("BẮC KẠN") are
+words, not acronyms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import cache, lru_cache
+
+from audio.text.numbers import Style
+from audio.text.tables import abbreviation_index, expand_abbreviation
+from audio.text.words import spell
+
+_TONES = dict.fromkeys([0x0300, 0x0301, 0x0303, 0x0309, 0x0323], None)
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+    r"(?:[aăâeêioôơuưy]{1,3})(?:ch|ng|nh|[cmnpt])?"
+)
+
+
+@cache
+def is_vietnamese_syllable(word: str) -> bool:
+    """Whether an all-capital token reads as a Vietnamese word ("BẮC", "HOA"), not letters."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    bare = unicodedata.normalize("NFC", decomposed.translate(_TONES))
+    return _SYLLABLE.fullmatch(bare) is not None
+
+
+def _boundary_alternation(keys: Sequence[str]) -> str:
+    parts = []
+    for key in sorted(keys, key=lambda k: (-len(k), k)):
+        # not glued to a following number either ("COVID-19" is a code, not a word)
+        tail = r"(?![\w]|-\d)" if key[-1].isalnum() else ""
+        parts.append(re.escape(key) + tail)
+    return "|".join(parts)
+
+
+@cache
+def _abbreviation_re() -> re.Pattern[str]:
+    keys = list(abbreviation_index())
+    # Looking at the first letter before trying 400 alternatives keeps this stage fast.
+    first = re.escape("".join(sorted({k[0] for k in keys})))
+    return re.compile(rf"(?=[{first}])(?<![\w])(?:{_boundary_alternation(keys)})")
+
+
+# A whole word that starts with a capital (Latin, Vietnamese, Greek, Cyrillic): only
+# those can be acronyms, and matching only them keeps this stage cheap.
+_UPPER = "".join(
+    c for c in map(chr, [*range(0x41, 0x5B), *range(0xC0, 0x530), *range(0x1E00, 0x1F00)])
+    if c.isupper()
+)
+_CAPS = re.compile(rf"(?<![\w])[{re.escape(_UPPER)}][^\W\d_]*(?![\w])")
+
+
+def _spell_or_word(token: str) -> str:
+    if not token.isupper():
+        return token
+    if len(token) == 1 or not is_vietnamese_syllable(token):
+        return f" {spell(token)} "
+    return token
+
+
+def abbreviations(text: str, style: Style) -> str:
+    """Table abbreviations, ambiguous ones only in context.
+
+    Runs before the number stages because contexts look at digits ("ĐT 258" is a
+    road, "ĐT: 0209…" a phone); an abbreviation glued to digits ("QL1A") is left to
+    the code stage by the word boundary.
+    """
+    def repl(m: re.Match[str]) -> str:
+        said = expand_abbreviation(text, m.start(), m.end())
+        return m.group() if said is None else f" {said} "
+
+    return _abbreviation_re().sub(repl, text)
+
+
+def spell_capitals(text: str, style: Style) -> str:
+    """Unknown all-capital tokens letter by letter, after Roman numerals had their turn."""
+    return _CAPS.sub(lambda m: _spell_or_word(m.group()), text)
+
+
+@lru_cache(maxsize=64)
+def _lexicon_re(entries: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    spoken = {w.lower(): s for w, s in entries if w.strip()}
+    alt = _boundary_alternation(list(spoken)) or "(?!)"
+    return re.compile(rf"(?<![\w])(?:{alt})", re.IGNORECASE), spoken
+
+
+def apply_lexicon(text: str, entries: tuple[tuple[str, str], ...]) -> str:
+    """Editors' respellings, whole word, case-insensitive, the longest written form first."""
+    if not entries:
+        return text
+    pattern, spoken = _lexicon_re(entries)
+    return pattern.sub(lambda m: f" {spoken.get(m.group().lower(), m.group())} ", text)

@@ -1,0 +1,134 @@
+"""Stage 4: dates, day ranges, months of a year, quarters and clock times.
+
+Dates run before fractions and ranges because "24/3/2020" and "12-14/8" would
+otherwise be read as a fraction or a range. A bare "d/m" is a date when a date word
+("ngày", "sáng", "từ", a weekday …) precedes it or when it would be an improper
+fraction ("15/7"); otherwise it is a fraction ("3/4 số hộ").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from audio.text.data_files import alternation, mapping, trailing_context
+from audio.text.numbers import Style, has_digit, read_int
+
+_B = r"(?<![\w.,/-])"  # not inside a longer number or code
+_E = r"(?![\w/]|[.,-]\d)"
+
+_FULL_DATE = re.compile(rf"{_B}(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}){_E}")
+_DAY_RANGE = re.compile(rf"{_B}(\d{{1,2}})\s*[-–]\s*(\d{{1,2}})/(\d{{1,2}})(?:/(\d{{4}}))?{_E}")
+_MONTH_YEAR = re.compile(rf"{_B}(\d{{1,2}})[/-](\d{{4}}){_E}")
+_DAY_MONTH = re.compile(rf"{_B}(\d{{1,2}})/(\d{{1,2}}){_E}")
+_CLOCK = re.compile(
+    rf"{_B}(\d{{1,2}})(?:[hg:](\d{{2}})(?::(\d{{2}}))?|h(?:\s?(\d{{2}})\s?(?:p|ph|phút)\b)?)'?"
+    r"(?![\w/]|[.,:]\d)"
+)
+_DAY_WORD = re.compile(r"(?:^|\W)(ngày|mùng|mồng)\s*$", re.IGNORECASE)
+_MONTH_WORD = re.compile(r"(?:^|\W)(tháng|quý)\s*$", re.IGNORECASE)
+
+
+@cache
+def _weekday_abbr() -> re.Pattern[str]:
+    alt = alternation(mapping("weekdays", "written", "spoken"))
+    return re.compile(rf"(?<![\w])({alt})(?=,?\s*(?:ngày\s+)?\d{{1,2}}/\d{{1,2}})")
+
+
+def _valid(day: int, month: int) -> bool:
+    return 1 <= day <= 31 and 1 <= month <= 12
+
+
+def _month(m: int, style: Style) -> str:
+    """Months are cardinals except April, always "tháng tư"."""
+    return "tư" if m == 4 else read_int(m, style)
+
+
+def _day_prefix(before: str) -> str:
+    return "" if _DAY_WORD.search(before) else "ngày "
+
+
+def dates_times(text: str, style: Style) -> str:
+    """Full dates, day ranges, m/yyyy, d/m in date context, then clock times."""
+    if not has_digit(text):
+        return text
+    weekdays = mapping("weekdays", "written", "spoken")
+    text = _weekday_abbr().sub(lambda m: weekdays[m.group(1)], text)
+
+    def full(m: re.Match[str]) -> str:
+        d, _, mo, y = m.groups()
+        if not _valid(int(d), int(mo)):
+            return m.group()
+        head = _day_prefix(text[: m.start()][-12:])
+        return (
+            f"{head}{read_int(int(d), style)} tháng {_month(int(mo), style)}"
+            f" năm {read_int(int(y), style)}"
+        )
+
+    text = _FULL_DATE.sub(full, text)
+
+    def day_range(m: re.Match[str]) -> str:
+        d1, d2, mo, y = m.groups()
+        if not (_valid(int(d1), int(mo)) and _valid(int(d2), int(mo))):
+            return m.group()
+        said = (
+            f"{read_int(int(d1), style)} đến {read_int(int(d2), style)}"
+            f" tháng {_month(int(mo), style)}"
+        )
+        if y:
+            said += f" năm {read_int(int(y), style)}"
+        before = text[: m.start()][-12:]
+        return said if re.search(r"(?:^|\W)từ\s*$", before, re.IGNORECASE) else (
+            _day_prefix(before) + said
+        )
+
+    text = _DAY_RANGE.sub(day_range, text)
+
+    def month_year(m: re.Match[str]) -> str:
+        mo, y = int(m.group(1)), int(m.group(2))
+        before = text[: m.start()][-12:]
+        word = _MONTH_WORD.search(before)
+        quarter = word is not None and word.group(1).lower() == "quý"
+        if not (1 <= mo <= (4 if quarter else 12)) or not 1000 <= y <= 2999:
+            return m.group()
+        number = read_int(mo, style) if quarter else _month(mo, style)
+        head = "" if word else "tháng "
+        return f"{head}{number} năm {read_int(y, style)}"
+
+    text = _MONTH_YEAR.sub(month_year, text)
+    date_ctx = trailing_context("date")
+
+    def day_month(m: re.Match[str]) -> str:
+        d, mo = int(m.group(1)), int(m.group(2))
+        before = text[max(0, m.start() - 24) : m.start()]
+        # An improper fraction ("15/7") is far less likely in news than a date.
+        improper = d > mo and (d, mo) != (24, 7)  # "24/7" is round the clock
+        if not _valid(d, mo) or not (improper or date_ctx.search(before)):
+            return m.group()
+        return f"{_day_prefix(before)}{read_int(d, style)} tháng {_month(mo, style)}"
+
+    text = _DAY_MONTH.sub(day_month, text)
+    return _CLOCK.sub(lambda m: _clock(m, style), text)
+
+
+def _clock(m: re.Match[str], style: Style) -> str:
+    h_s, mi_s, s_s, mi2_s = m.groups()
+    written = m.group()
+    h = int(h_s)
+    minutes = mi_s or mi2_s
+    if ":" in written and (mi_s is None or h > 24):
+        return written
+    if minutes is None:
+        # "9h", or "24h" as a duration
+        return f"{read_int(h, style)} giờ"
+    mi = int(minutes)
+    if h > 24 or mi > 59 or (s_s is not None and int(s_s) > 59):
+        return written
+    said = f"{read_int(h, style)} giờ"
+    if s_s is not None:
+        return f"{said} {read_int(mi, style)} phút {read_int(int(s_s), style)} giây"
+    if mi:
+        said += f" {read_int(mi, style)}"
+        if mi2_s is not None:
+            said += " phút"
+    return said

@@ -1,0 +1,143 @@
+"""Stages 2–3: silent marks, then spans that must be read as a whole (URLs, e-mail,
+phone numbers, document codes) before the number stages could split them apart.
+"""
+
+from __future__ import annotations
+
+import re
+
+from audio.text.data_files import mapping, trailing_context, words
+from audio.text.numbers import Style, has_digit, read_digits, read_int, read_integer_string
+
+# "./." closes official documents and is never read; keep a full stop for the pause.
+_END_MARK = re.compile(r"\s*\./\.")
+_ETC = re.compile(r"(?<!\w)v\.v\.?(?:\.\.)?", re.IGNORECASE)
+_ELLIPSIS = re.compile(r"\.{3,}|…")
+_QUOTES_BRACKETS = re.compile(r"[\"“”„‟«»‹›「」『』‘’‚‛`´()\[\]{}⟨⟩]")
+_BULLET = re.compile(r"(?:^|(?<=[:;]))\s*(?:[-+*•●▪■◦‣∙·–—]|\d{1,2}[.)](?=\s))\s+")
+_MIDDLE_BULLETS = re.compile(r"[•●▪■◦‣∙※]")
+_DASH = re.compile(r"\s+[—―]\s*|\s*[—―]\s+|[—―]")
+
+
+def silent_marks(text: str, style: Style) -> str:
+    """Marks a reader sees but an announcer does not say: "./.", quotes, bullets, brackets."""
+    text = _END_MARK.sub(".", text)
+    text = _ETC.sub(" vân vân ", text)
+    text = _ELLIPSIS.sub(", ", text)
+    text = _BULLET.sub(" ", text)
+    text = _QUOTES_BRACKETS.sub(" ", text)
+    text = _MIDDLE_BULLETS.sub(" ", text)
+    return _DASH.sub(", ", text)
+
+
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s\"'<>“”]+"
+    r"|(?<![\w@.])[a-z0-9][\w-]*(?:\.[\w-]+)*\.(?:vn|com|net|org|gov|edu|info|io)"
+    r"(?:\.vn)?(?:/[^\s\"'<>“”]*)?(?![\w@])",
+    re.IGNORECASE,
+)
+_TLD = re.compile(r"\.(?:vn|com|net|org|gov|edu|info|io)\b", re.IGNORECASE)
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL_PIECE = re.compile(r"[^\W_]+|[./@:?=&#%~+]")
+_URL_SYMBOLS = {".": "chấm", "/": "gạch chéo", "@": "a còng"}
+
+
+def _read_address(addr: str) -> str:
+    """A URL or e-mail piece by piece: words as written, digits one by one, "." "chấm"."""
+    said: list[str] = []
+    for piece in _URL_PIECE.findall(addr):
+        if piece.isdigit():
+            said.append(read_digits(piece))
+        elif piece in _URL_SYMBOLS:
+            said.append(_URL_SYMBOLS[piece])
+        elif piece.lower() == "www":
+            said.append("vê kép vê kép vê kép")
+        elif piece[0].isalnum():
+            said.append(_read_alnum_run(piece))
+    return " ".join(said)
+
+
+def _read_alnum_run(piece: str) -> str:
+    parts = re.findall(r"\d+|[^\W\d_]+", piece)
+    return " ".join(read_digits(p) if p.isdigit() else p.lower() for p in parts)
+
+
+def _url(m: re.Match[str]) -> str:
+    url = m.group()
+    tail = ""
+    while url and url[-1] in ".,;:!?":
+        url, tail = url[:-1], url[-1] + tail
+    url = re.sub(r"^https?://", "", url, flags=re.IGNORECASE).rstrip("/")
+    return f" {_read_address(url)}{tail} "
+
+
+# Vietnamese phone numbers: 0 + 9–10 digits, or +84 + 9–10 digits, in groups.
+_PHONE = re.compile(
+    r"(?<![\w.,/+])(\+84|\b0)[ .-]?(\d{2,4})(?:[ .-]?\d{2,4}){1,3}(?![\w/]|[.,]\d)"
+)
+_SERVICE_PREFIX = re.compile(
+    r"(?<![\w.,])(?:1800|1900)[ .]?\d{3,4}(?:[ .]?\d{2,4})?(?![\w]|[.,]\d)"
+)
+_BARE_NUMBER = re.compile(r"(?<![\w.,/-])(?:\d[\d.]*\d|\d)(?![\w/]|[.,]\d)")
+
+
+def _phone(m: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", m.group())
+    if m.group(1) == "+84":
+        ok = 9 <= len(digits) - 2 <= 10
+        return f" cộng tám tư {read_digits(digits[2:])} " if ok else m.group()
+    return f" {read_digits(digits)} " if 10 <= len(digits) <= 11 else m.group()
+
+
+def _context_digits(text: str) -> str:
+    """Numbers after "gọi", "đường dây nóng", "mã số" … are read digit by digit."""
+    phone_ctx = trailing_context("phone")
+    code_ctx = trailing_context("code")
+    services = set(words("contexts", "word", "service"))
+
+    def repl(m: re.Match[str]) -> str:
+        before = text[max(0, m.start() - 30) : m.start()]
+        num = m.group()
+        plain = num.replace(".", "")
+        if len(plain) >= 3 and phone_ctx.search(before):
+            return read_digits(plain)
+        if plain in services and before.rstrip().endswith("số"):
+            return read_digits(plain)
+        code = code_ctx.search(before)
+        if code and (plain.startswith("0") or code.group(1).lower() != "số"):
+            return read_digits(plain)
+        return num
+
+    return _BARE_NUMBER.sub(repl, text)
+
+
+_ISSUER = r"[A-ZĐ][A-Za-zĐđ]{0,9}\d{0,3}"
+_DOC_CODE = re.compile(
+    rf"(?<![\w/.,-])(\d{{1,6}})(?:/(\d{{4}}))?\s?[-/]\s?({_ISSUER}(?:[-/.]{_ISSUER})*)(?![\w/])"
+)
+
+
+def protected_spans(text: str, style: Style) -> str:
+    """URLs, e-mail, phones and document codes, read whole so their digits stay codes."""
+    if "@" in text:
+        text = _EMAIL.sub(lambda m: f" {_read_address(m.group())} ", text)
+    if "www." in text or "://" in text or _TLD.search(text):
+        text = _URL.sub(_url, text)
+    if not has_digit(text):
+        return text
+    text = _SERVICE_PREFIX.sub(lambda m: f" {read_digits(m.group())} ", text)
+    text = _PHONE.sub(_phone, text)
+    text = _context_digits(text)
+    doc_types = mapping("doc_types", "code", "spoken")
+
+    def doc(m: re.Match[str]) -> str:
+        number, year, suffix = m.groups()
+        parts = re.split(r"[-/.]", suffix)
+        if len(parts) == 1 and not year and parts[0].rstrip("0123456789") not in doc_types:
+            return m.group()
+        said = read_integer_string(number, style)
+        if year:
+            said += f" năm {read_int(int(year), style)}"
+        return f" {said} "
+
+    return _DOC_CODE.sub(doc, text)

@@ -1,0 +1,145 @@
+"""Stages 10–13 and 15: Roman numerals in context, ordinals, alphanumeric codes and the
+remaining cardinals — everything that turns a digit or numeral into words last.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from audio.text.data_files import alternation, mapping, words
+from audio.text.numbers import (
+    NUM,
+    Style,
+    has_digit,
+    read_digits,
+    read_int,
+    read_number,
+    read_ordinal,
+)
+
+_ROMAN_VALUE = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+_ROMAN_OK = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+
+
+def roman_value(numeral: str) -> int | None:
+    """The value of a well-formed Roman numeral, None for anything else."""
+    if not numeral or not _ROMAN_OK.fullmatch(numeral):
+        return None
+    total = 0
+    for a, b in zip(numeral, [*numeral[1:], ""], strict=True):
+        v = _ROMAN_VALUE[a]
+        total += -v if b and _ROMAN_VALUE[b] > v else v
+    return total
+
+
+@cache
+def _roman_re() -> re.Pattern[str]:
+    ctx = alternation(words("roman_context", "word"))
+    return re.compile(
+        rf"(?<![\w])((?i:{ctx}))\s+([IVXLCDM]+)(?:\s?/\s?(\d{{4}}))?(?![\w])"
+    )
+
+
+def roman_numerals(text: str, style: Style) -> str:
+    """"khóa XIV" → "khóa mười bốn", "thứ IV" → "thứ tư"; a lone capital stays a letter."""
+    def repl(m: re.Match[str]) -> str:
+        ctx, numeral, year = m.groups()
+        value = roman_value(numeral)
+        if value is None:
+            return m.group()
+        said = read_ordinal(value, style) if ctx.lower().endswith("thứ") else read_int(value, style)
+        if year:
+            said += f" năm {read_int(int(year), style)}"
+        return f"{ctx} {said}"
+
+    return _roman_re().sub(repl, text)
+
+
+_ORDINAL = re.compile(r"(?<![\w])([Tt][Hh][Ứứ])\s+(\d{1,3})(?![\w]|[.,]\d)")
+
+
+def ordinals(text: str, style: Style) -> str:
+    """"thứ 1" → "thứ nhất", "Thứ 5" → "thứ năm" (weekdays read the same way)."""
+    if not has_digit(text):
+        return text
+    return _ORDINAL.sub(lambda m: f"{m.group(1)} {read_ordinal(int(m.group(2)), style)}", text)
+
+
+_ALNUM = re.compile(
+    r"(?<![\w.,-])(?:[^\W\d_]+-?\d[^\W_]*|\d+[^\W\d_][^\W_]*)(?:-[^\W_]+)*(?![\w])"
+)
+_RUNS = re.compile(r"\d+|[^\W\d_]+")
+
+
+@cache
+def _letter_names() -> dict[str, str]:
+    return mapping("letters", "letter", "spoken")
+
+
+def spell(letters: str) -> str:
+    """An all-capital run letter by letter with Vietnamese letter names ("CT" → "xê tê")."""
+    names = _letter_names()
+    return " ".join(names.get(c, c.lower()) for c in letters)
+
+
+def _read_code_run(run: str, style: Style) -> str:
+    if run.isdigit():
+        if run.startswith("0") or len(run) > 4:
+            return read_digits(run)
+        return read_int(int(run), style)
+    if run.isupper():
+        return spell(run)
+    return run.lower()
+
+
+def alnum_codes(text: str, style: Style) -> str:
+    """"QL1A" → "quốc lộ một a", "U19" → "u mười chín", "5G" → "năm gờ"."""
+    if not has_digit(text):
+        return text
+    prefixes = mapping("code_prefixes", "prefix", "spoken")
+
+    def repl(m: re.Match[str]) -> str:
+        runs = _RUNS.findall(m.group())
+        said: list[str] = []
+        for i, run in enumerate(runs):
+            if i == 0 and run in prefixes:
+                said.append(prefixes[run])
+            else:
+                said.append(_read_code_run(run, style))
+        return " ".join(said)
+
+    return _ALNUM.sub(repl, text)
+
+
+_CARDINAL = re.compile(rf"(?<![\w.,])([-−](?=\d))?({NUM})(?![\d_]|[.,]\d)")
+_DOTTED = re.compile(r"(?<![\w.,])\d+(?:\.\d+)+(?![\w]|[.,]\d)")
+_ANY_DIGITS = re.compile(r"\d+")
+
+
+def cardinals(text: str, style: Style) -> str:
+    """Every number still written as digits: counts, years, decimals, "4.0"."""
+    if not has_digit(text):
+        return text
+
+    def card(m: re.Match[str]) -> str:
+        minus, num = m.groups()
+        if minus and m.start() > 0 and text[m.start() - 1] not in " \t(":
+            return f"{minus}{read_number(num, style)}"
+        head = "âm " if minus else ""
+        return f"{head}{read_number(num, style)}"
+
+    text = _CARDINAL.sub(card, text)
+    text = _DOTTED.sub(
+        lambda m: " chấm ".join(read_number(p, style) for p in m.group().split(".")), text
+    )
+    # Whatever digits remain sit inside odd punctuation ("1,2,3", "5.5.5,5"): read them
+    # as numbers so nothing is lost; leading zeros digit by digit.
+    return _ANY_DIGITS.sub(lambda m: f" {_leftover(m.group(), style)} ", text)
+
+
+def _leftover(digits: str, style: Style) -> str:
+    if digits.startswith("0") or len(digits) > 18:
+        return read_digits(digits)
+    return read_int(int(digits), style)
+
