@@ -51,7 +51,8 @@ def decode(data: bytes | str | Path, timeout: float = 120.0) -> AudioSegment:
         check=False,
     )
     if proc.returncode != 0 or not proc.stdout:
-        raise ValueError(f"ffmpeg could not decode the audio: {proc.stderr.decode(errors='replace')[:300]}")
+        detail = proc.stderr.decode(errors="replace")[:300]
+        raise ValueError(f"ffmpeg could not decode the audio: {detail}")
     return AudioSegment.from_wav(io.BytesIO(proc.stdout))
 
 

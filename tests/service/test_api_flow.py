@@ -41,7 +41,8 @@ def test_paste_submit_returns_202_with_parsed_fields(client: FlaskClient, auth: 
 def test_list_is_newest_first_with_cursor(client: FlaskClient, auth: dict[str, str]) -> None:
     ids = []
     for n in range(5):
-        r = client.post("/api/v1/bulletins", data=json.dumps({"title": f"Tin {n}", "body": "Nội dung."}),
+        r = client.post("/api/v1/bulletins",
+                        data=json.dumps({"title": f"Tin {n}", "body": "Nội dung."}),
                         headers={**auth, "Content-Type": "application/json"})
         ids.append(r.get_json()["id"])
     page1 = client.get("/api/v1/bulletins?limit=3").get_json()

@@ -84,7 +84,8 @@ def test_unsupported_content_type(client: FlaskClient, auth: dict[str, str]) -> 
 
 
 def test_paste_without_text(client: FlaskClient, auth: dict[str, str]) -> None:
-    resp = post(client, auth, "PublishingPortal - Block_BanTin_Toolbar\n", content_type="text/plain")
+    resp = post(client, auth, "PublishingPortal - Block_BanTin_Toolbar\n",
+                content_type="text/plain")
     assert resp.status_code == 422
     assert resp.get_json()["error"]["field"] == "title"
 
