@@ -17,7 +17,7 @@ def preview_fields(s: Session, item: BulletinInput, style: str = "north") -> dic
     lexicon = respellings(s, item.source)
     paragraphs = [p.strip() for p in item.body.split("\n") if p.strip()]
     doc = build_document(item.title, item.lead, paragraphs, item.author)
-    sentences = []
+    sentences: list[dict[str, Any]] = []
     for sent in doc.sentences():
         result = normalize(sent.text, style=style, lexicon=lexicon)
         sentences.append({

@@ -36,3 +36,9 @@ def test_ruff_clean() -> None:
     proc = subprocess.run([str(BIN / "ruff"), "check", "audio", "service", "workers"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stdout
+
+
+def test_mypy_clean() -> None:
+    proc = subprocess.run([str(BIN / "mypy"), "audio", "service", "workers"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout

@@ -50,7 +50,7 @@ def claim(ctx: WorkerContext, rendition_id: int) -> Job | None:
     now = utcnow()
     stale = now - timedelta(seconds=ctx.settings.stale_job_seconds)
     with session_scope(ctx.sessions) as s:
-        taken = s.execute(
+        taken = s.execute(  # type: ignore[attr-defined]
             update(Rendition)
             .where(Rendition.id == rendition_id)
             .where(or_(Rendition.status == "queued",

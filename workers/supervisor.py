@@ -69,7 +69,7 @@ def run(settings: Settings, *, with_demo: bool = True) -> int:
         while not stopping:
             for child in children:
                 if child.poll() is not None:
-                    print(f"child {child.args[:3]} exited with {child.returncode}", flush=True)
+                    print(f"child {child.pid} exited with {child.returncode}", flush=True)
                     stopping, code = True, child.returncode or 1
             time.sleep(0.3)
     finally:

@@ -6,7 +6,8 @@ re-render produces new names. Timings are also served at stable per-bulletin URL
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, send_file
+from flask import Blueprint, abort, redirect, send_file
+from werkzeug.wrappers import Response
 
 from service import bulletins as uc
 from service.models import Bulletin

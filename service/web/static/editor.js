@@ -1,4 +1,4 @@
-// Editor page: preview what will be said, then submit and watch progress.
+// Editor page: see the parsed fields and what will be *said*, submit, watch progress.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-editor]");
@@ -6,44 +6,114 @@
   var section = document.getElementById("editor-result");
   var out = section.querySelector("[data-result]");
   var heading = document.getElementById("ket-qua");
+  var progress = document.getElementById("editor-progress");
+  var live = document.getElementById("thong-bao");
+  var count = form.querySelector("[data-count]");
+  var limit = parseInt(form.paste.getAttribute("maxlength"), 10);
+  var timer = null;
+  try { form.token.value = window.sessionStorage.getItem("bantin_token") || ""; } catch (e) { /* no storage */ }
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text) { e.textContent = text; }
+    if (cls) { e.className = cls; }
+    return e;
+  }
+  function announce(text) { live.textContent = text; }
+  // Results come from a button press, so moving focus to their heading is expected.
   function show(nodes) {
     out.replaceChildren.apply(out, nodes);
     section.hidden = false;
     heading.focus();
   }
-  function el(tag, text, cls) { var e = document.createElement(tag); if (text) { e.textContent = text; } if (cls) { e.className = cls; } return e; }
   function errorNode(data) {
     var err = (data && data.error) || {};
     return el("p", "Lỗi" + (err.field ? " ở trường “" + err.field + "”" : "") + ": " + (err.message || "không rõ"), "warning");
+  }
+  function parsedNode(p) {
+    var dl = el("dl", null, "parsed");
+    var date = p.published_at ? p.published_at.slice(8, 10) + "/" + p.published_at.slice(5, 7) + "/" + p.published_at.slice(0, 4) : "(không có)";
+    [["Ngày đăng", date], ["Tiêu đề", p.title || "(không có)"], ["Sapo", p.lead || "(không có)"],
+     ["Số đoạn nội dung", String((p.paragraphs || []).length)], ["Tác giả", p.author || "(không có)"],
+     ["Dòng bị bỏ qua", (p.dropped_lines || []).join(" · ") || "(không có)"]].forEach(function (row) {
+      dl.appendChild(el("dt", row[0]));
+      dl.appendChild(el("dd", row[1]));
+    });
+    return dl;
   }
   function request(url) {
     var token = form.token.value.trim();
     var headers = {"Content-Type": "text/plain; charset=utf-8", "Accept": "application/json"};
     if (token) { headers.Authorization = "Bearer " + token; }
-    return fetch(url + "?voice=" + encodeURIComponent(form.voice.value), {method: "POST", headers: headers, body: form.paste.value})
-      .then(function (r) { return r.json().then(function (d) { return {ok: r.ok, data: d}; }); });
+    var voice = encodeURIComponent(form.voice.value);
+    return fetch(url + "?voice=" + voice + "&style=" + voice, {method: "POST", headers: headers, body: form.paste.value})
+      .then(function (r) { return r.json().then(function (d) { return {ok: r.ok, data: d}; }); })
+      .catch(function () { return {ok: false, data: {error: {message: "Không kết nối được máy chủ."}}}; });
   }
+  form.paste.addEventListener("input", function () {
+    count.textContent = form.paste.value.length + " / " + limit + " ký tự.";
+  });
   form.querySelector("[data-action=preview]").addEventListener("click", function () {
+    if (!form.paste.value.trim()) { show([el("p", "Hãy dán hoặc gõ nội dung bản tin trước.", "warning")]); return; }
     request("/api/v1/preview").then(function (res) {
       if (!res.ok) { show([errorNode(res.data)]); return; }
-      var list = el("ol");
+      var nodes = [el("h3", "Các phần đã nhận ra")];
+      if (res.data.parsed) { nodes.push(parsedNode(res.data.parsed)); }
+      nodes.push(el("h3", "Cách đọc từng câu"));
+      nodes.push(el("p", res.data.sentences.length + " câu, " + res.data.warnings + " cảnh báo."));
+      var list = el("ol", null, "preview-list");
       res.data.sentences.forEach(function (s) {
         var li = el("li");
-        li.appendChild(el("p", s.text));
-        li.appendChild(el("p", "Đọc là: " + s.spoken));
+        li.appendChild(el("p", "Viết: " + s.text));
+        li.appendChild(el("p", "Đọc là: " + s.spoken, "spoken"));
         (s.warnings || []).forEach(function (w) { li.appendChild(el("p", "Cảnh báo: " + w, "warning")); });
         list.appendChild(li);
       });
-      show([el("p", res.data.sentences.length + " câu, " + res.data.warnings + " cảnh báo."), list]);
+      nodes.push(list);
+      show(nodes);
     });
   });
+  function watch(id, page) {
+    var text = progress.querySelector("[data-progress-text]");
+    var bar = progress.querySelector("[data-progress]");
+    var link = progress.querySelector("[data-progress-link]");
+    var last = null;
+    progress.hidden = false;
+    link.replaceChildren();
+    clearInterval(timer);
+    timer = setInterval(function () {
+      fetch("/api/v1/bulletins/" + id, {headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.json(); })
+        .then(function (d) {
+          var p = d.progress || {}, pct = p.total ? Math.round(100 * p.done / p.total) : 0;
+          var msg = d.status === "ready" ? "Đã tạo xong âm thanh." :
+            d.status === "failed" ? "Không tạo được âm thanh: " + (d.error || "lỗi không rõ") :
+            d.status === "synthesizing" ? "Đang tạo âm thanh: " + (p.done || 0) + " trên " + (p.total || "?") + " câu." :
+            "Đang chờ tạo âm thanh.";
+          text.textContent = msg;
+          bar.value = d.status === "ready" ? 100 : pct;
+          if (d.status !== last) { announce(msg); last = d.status; }
+          if (d.status === "ready" || d.status === "failed") {
+            clearInterval(timer);
+            var a = el("a", "Nghe bản tin trên trang đọc"); a.href = page;
+            link.replaceChildren(a);
+          }
+        })
+        .catch(function () { /* keep polling */ });
+    }, 1000);
+  }
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
+    if (!form.token.value.trim()) { show([el("p", "Cần mã truy cập của biên tập viên để gửi.", "warning")]); return; }
+    try { window.sessionStorage.setItem("bantin_token", form.token.value.trim()); } catch (e) { /* no storage */ }
     request("/api/v1/bulletins").then(function (res) {
       if (!res.ok) { show([errorNode(res.data)]); return; }
-      var p = el("p", "Đã nhận bản tin “" + res.data.title + "”. ");
+      var p = el("p", "Đã nhận bản tin “" + res.data.title + "” (số " + res.data.id + "). ");
       var a = el("a", "Mở trang đọc"); a.href = res.data.links.page; p.appendChild(a);
-      show([p]);
+      var nodes = [p];
+      if (res.data.parsed) { nodes.push(el("h3", "Các phần đã nhận ra"), parsedNode(res.data.parsed)); }
+      show(nodes);
+      watch(res.data.id, res.data.links.page);
     });
   });
 })();

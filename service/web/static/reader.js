@@ -1,54 +1,311 @@
-// Reading page: highlight the sentence being read, seek by sentence, poll status.
+// Reading page and embed: Vietnamese player controls over the native <audio>, the synced
+// transcript (highlight + aria-current, never moving focus, never a live region), seeking
+// by sentence, opt-out shortcuts scoped to the player, and the status while rendering.
 (function () {
   "use strict";
-  var player = document.querySelector(".player[data-bulletin]");
-  if (!player) { return; }
-  var audio = document.getElementById("audio");
-  var spans = Array.prototype.slice.call(document.querySelectorAll(".s[data-start]"));
-  var current = null;
+  var live = document.getElementById("thong-bao");
+  var store = {
+    get: function (k) { try { return window.localStorage.getItem(k); } catch (e) { return null; } },
+    set: function (k, v) { try { window.localStorage.setItem(k, v); } catch (e) { /* private mode */ } }
+  };
+  function announce(text) { if (live) { live.textContent = text; } }
+  function unhide(sel) { document.querySelectorAll(sel).forEach(function (el) { el.hidden = false; }); }
 
-  function setCurrent(span) {
-    if (span === current) { return; }
-    if (current) { current.classList.remove("is-current"); current.removeAttribute("aria-current"); }
-    current = span;
-    if (span) { span.classList.add("is-current"); span.setAttribute("aria-current", "true"); }
+  // ---- "Sao chép mã nhúng" -------------------------------------------------------------
+  document.querySelectorAll("button[data-copy]").forEach(function (btn) {
+    var field = document.getElementById(btn.dataset.copy);
+    btn.hidden = false;
+    btn.addEventListener("click", function () {
+      function fallback() { field.select(); document.execCommand("copy"); }
+      function done() { announce("Đã sao chép mã nhúng."); }
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(field.value).then(done, function () { fallback(); done(); });
+      } else { fallback(); done(); }
+    });
+  });
+
+  var section = document.querySelector(".player[data-bulletin]");
+  if (!section) { return; }
+  unhide("[data-js-only]");
+  var RATES = ["0.75", "1", "1.25", "1.5", "1.75", "2"];
+  var audio = null, spans = [], current = null;
+
+  // ---- Times in words: "1 phút 5 giây trên 4 phút 41 giây" ------------------------------
+  function words(t) {
+    t = Math.max(0, Math.round(t || 0));
+    var h = Math.floor(t / 3600), m = Math.floor(t % 3600 / 60), s = t % 60, out = [];
+    if (h) { out.push(h + " giờ"); }
+    if (m) { out.push(m + " phút"); }
+    if (s || !out.length) { out.push(s + " giây"); }
+    return out.join(" ");
+  }
+  function clock(t) {
+    t = Math.max(0, Math.floor(t || 0));
+    var m = Math.floor(t / 60), s = t % 60;
+    return m + ":" + (s < 10 ? "0" : "") + s;
+  }
+  function rateWords(r) { return String(r).replace(".", ",") + " lần"; }
+
+  // ---- Transcript -----------------------------------------------------------------------
+  function start(span) { return parseFloat(span.dataset.start); }
+  function collectSpans() {
+    spans = Array.prototype.slice.call(document.querySelectorAll(".s[data-start]"));
+    spans.forEach(function (s, i) { s.tabIndex = i === 0 ? 0 : -1; });
   }
   function spanAt(t) {
     var found = null;
     for (var i = 0; i < spans.length; i++) {
-      if (parseFloat(spans[i].dataset.start) <= t + 0.05) { found = spans[i]; } else { break; }
+      if (start(spans[i]) <= t + 0.05) { found = spans[i]; } else { break; }
     }
     return found;
   }
-  if (audio && spans.length) {
-    audio.addEventListener("timeupdate", function () { setCurrent(spanAt(audio.currentTime)); });
-    audio.addEventListener("seeked", function () { setCurrent(spanAt(audio.currentTime)); });
-    spans.forEach(function (span) {
-      span.addEventListener("click", function () {
-        audio.currentTime = parseFloat(span.dataset.start);
-        setCurrent(span);
-        if (audio.paused) { audio.play(); }
-      });
+  function setRoving(span) {
+    spans.forEach(function (s) { s.tabIndex = s === span ? 0 : -1; });
+  }
+  function setCurrent(span) {
+    if (span === current) { return; }
+    if (current) { current.classList.remove("is-current"); current.removeAttribute("aria-current"); }
+    current = span;
+    if (!span) { return; }
+    span.classList.add("is-current");
+    span.setAttribute("aria-current", "true");
+    // The tab stop follows the voice, but focus itself never moves on its own.
+    var focused = document.activeElement;
+    if (!(focused && focused.classList && focused.classList.contains("s"))) { setRoving(span); }
+  }
+  function seekTo(t, play) {
+    if (!audio) { return; }
+    var end = audio.duration || parseFloat(audio.dataset.duration) || t;
+    audio.currentTime = Math.max(0, Math.min(t, end));
+    setCurrent(spanAt(audio.currentTime));
+    if (play && audio.paused) { playNow(); }
+  }
+  document.addEventListener("click", function (ev) {
+    var span = ev.target.closest && ev.target.closest(".s[data-start]");
+    if (span && audio) { setRoving(span); seekTo(start(span), true); }
+  });
+  document.addEventListener("keydown", function (ev) {
+    var span = ev.target.closest && ev.target.closest(".s[data-start]");
+    if (!span || ev.ctrlKey || ev.altKey || ev.metaKey) { return; }
+    var i = spans.indexOf(span), next = null;
+    if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); seekTo(start(span), true); return; }
+    if (ev.key === "ArrowDown" || ev.key === "ArrowRight") { next = spans[i + 1]; }
+    else if (ev.key === "ArrowUp" || ev.key === "ArrowLeft") { next = spans[i - 1]; }
+    else if (ev.key === "Home") { next = spans[0]; }
+    else if (ev.key === "End") { next = spans[spans.length - 1]; }
+    else { return; }
+    ev.preventDefault();
+    if (next) { setRoving(next); next.focus(); }
+  });
+
+  // ---- Player -----------------------------------------------------------------------------
+  function el(sel) { return section.querySelector(sel); }
+  function playNow() {
+    var p = audio.play();
+    if (p && p.catch) {
+      p.catch(function () { announce("Trình duyệt chưa cho phát. Hãy nhấn nút Phát."); });
+    }
+  }
+  function duration() {
+    return isFinite(audio.duration) && audio.duration > 0 ? audio.duration : parseFloat(audio.dataset.duration) || 0;
+  }
+  function showTime() {
+    var slider = el("[data-seek]"), time = el("[data-time]"), d = duration(), t = audio.currentTime;
+    if (time) { time.textContent = clock(t) + " / " + clock(d); }
+    // A focused slider is not updated by playback: a screen reader would read every tick.
+    if (slider && document.activeElement !== slider) {
+      slider.max = String(Math.max(1, Math.ceil(d)));
+      slider.value = String(Math.floor(t));
+      slider.setAttribute("aria-valuetext", words(t) + " trên " + words(d));
+    }
+  }
+  function showPlaying() {
+    var btn = el("[data-act=toggle]");
+    if (!btn) { return; }
+    btn.querySelector("[data-label]").textContent = audio.paused ? "Phát" : "Tạm dừng";
+    btn.querySelector("[data-icon]").textContent = audio.paused ? "▶" : "⏸";
+  }
+  function applyRate(value) {
+    if (RATES.indexOf(value) < 0) { value = "1"; }
+    audio.preservesPitch = true;
+    audio.mozPreservesPitch = true;
+    audio.webkitPreservesPitch = true;
+    audio.playbackRate = parseFloat(value);
+    audio.defaultPlaybackRate = parseFloat(value);
+    var select = el("[data-rate]");
+    if (select) { select.value = value; }
+    store.set("bantin_rate", value);
+  }
+  function stepRate(dir) {
+    var i = RATES.indexOf(String(audio.playbackRate));
+    var j = Math.max(0, Math.min(RATES.length - 1, (i < 0 ? 1 : i) + dir));
+    applyRate(RATES[j]);
+    announce("Tốc độ " + rateWords(RATES[j]) + ".");
+  }
+  function currentIndex() {
+    var span = spanAt(audio.currentTime);
+    return span ? spans.indexOf(span) : -1;
+  }
+  function sentence(dir) {
+    if (!spans.length) { return; }
+    var i = currentIndex();
+    if (dir < 0) {
+      // Like a track list: first press goes back to the start of the sentence being read.
+      var target = i >= 0 && audio.currentTime - start(spans[i]) > 1.5 ? i : Math.max(0, i - 1);
+      seekTo(start(spans[target]));
+    } else if (i + 1 < spans.length) {
+      seekTo(start(spans[i + 1]));
+    }
+  }
+  function paragraph(dir) {
+    if (!spans.length) { return; }
+    var i = Math.max(0, currentIndex()), block = spans[i].dataset.block;
+    var firstOf = function (b) { return spans.filter(function (s) { return s.dataset.block === b; })[0]; };
+    var blocks = [];
+    spans.forEach(function (s) { if (blocks.indexOf(s.dataset.block) < 0) { blocks.push(s.dataset.block); } });
+    var k = blocks.indexOf(block);
+    if (dir < 0) {
+      var head = firstOf(block);
+      var target = audio.currentTime - start(head) > 1.5 ? head : firstOf(blocks[Math.max(0, k - 1)]);
+      seekTo(start(target));
+    } else if (k + 1 < blocks.length) {
+      seekTo(start(firstOf(blocks[k + 1])));
+    }
+  }
+  var ACTIONS = {
+    "toggle": function () { if (audio.paused) { playNow(); } else { audio.pause(); } },
+    "back": function () { seekTo(audio.currentTime - 10); },
+    "forward": function () { seekTo(audio.currentTime + 10); },
+    "prev-sentence": function () { sentence(-1); },
+    "next-sentence": function () { sentence(1); },
+    "prev-paragraph": function () { paragraph(-1); },
+    "next-paragraph": function () { paragraph(1); },
+    "slower": function () { stepRate(-1); },
+    "faster": function () { stepRate(1); }
+  };
+  var KEYS = {"k": "toggle", "j": "back", "l": "forward", ",": "prev-sentence", ".": "next-sentence",
+    "[": "prev-paragraph", "]": "next-paragraph", "-": "slower", "=": "faster", "+": "faster"};
+
+  function shortcutsOn() {
+    var box = el("[data-shortcuts-toggle]");
+    return !!box && box.checked;
+  }
+  function showShortcutState() {
+    var on = shortcutsOn();
+    section.querySelectorAll("[data-act]").forEach(function (b) {
+      if (on) { b.setAttribute("aria-describedby", "goi-y-phim-tat"); } else { b.removeAttribute("aria-describedby"); }
     });
   }
-  var status = player.dataset.status;
-  if (status === "queued" || status === "synthesizing") {
-    var statusText = player.querySelector("[data-status-text]");
-    var live = document.getElementById("thong-bao");
-    var timer = setInterval(function () {
-      fetch("/api/v1/bulletins/" + player.dataset.bulletin, {headers: {"Accept": "application/json"}})
-        .then(function (r) { return r.json(); })
-        .then(function (data) {
-          if (data.status === "ready" || data.status === "failed") {
-            clearInterval(timer);
-            if (live) { live.textContent = data.status === "ready" ? "Âm thanh đã sẵn sàng. Đang tải lại trang." : "Không tạo được âm thanh."; }
-            if (data.status === "ready") { setTimeout(function () { window.location.reload(); }, 1200); }
-            else if (statusText) { statusText.textContent = "Không tạo được âm thanh: " + (data.error || ""); }
-          } else if (statusText && data.progress && data.progress.total) {
-            statusText.textContent = "Đang tạo âm thanh: " + data.progress.done + "/" + data.progress.total + " câu.";
-          }
-        })
-        .catch(function () {});
-    }, 2000);
+  section.addEventListener("click", function (ev) {
+    var btn = ev.target.closest("[data-act]");
+    if (btn && audio) { ACTIONS[btn.dataset.act](); }
+  });
+  section.addEventListener("input", function (ev) {
+    if (ev.target.matches("[data-seek]") && audio) {
+      var t = parseFloat(ev.target.value);
+      ev.target.setAttribute("aria-valuetext", words(t) + " trên " + words(duration()));
+      seekTo(t);
+    }
+  });
+  section.addEventListener("change", function (ev) {
+    if (ev.target.matches("[data-rate]") && audio) { applyRate(ev.target.value); }
+    if (ev.target.matches("[data-shortcuts-toggle]")) {
+      store.set("bantin_shortcuts", ev.target.checked ? "on" : "off");
+      showShortcutState();
+      announce(ev.target.checked ? "Đã bật phím tắt." : "Đã tắt phím tắt.");
+    }
+  });
+  // Shortcuts only while focus is inside the player and never with Ctrl/Alt/Meta, so they
+  // cannot take keys from a screen reader or the browser.
+  section.addEventListener("keydown", function (ev) {
+    if (!audio || !shortcutsOn() || ev.ctrlKey || ev.altKey || ev.metaKey) { return; }
+    if (ev.target.matches("select, textarea, input[type=text], summary")) { return; }
+    var act = KEYS[ev.key.length === 1 ? ev.key.toLowerCase() : ""];
+    if (!act) { return; }
+    ev.preventDefault();
+    ACTIONS[act]();
+  });
+
+  function initPlayer() {
+    audio = document.getElementById("audio");
+    collectSpans();
+    if (!audio) { return; }
+    audio.removeAttribute("controls");
+    audio.hidden = true;
+    unhide("[data-controls]");
+    unhide("[data-shortcuts]");
+    var box = el("[data-shortcuts-toggle]");
+    if (box) { box.checked = store.get("bantin_shortcuts") !== "off"; }
+    showShortcutState();
+    applyRate(store.get("bantin_rate") || "1");
+    ["timeupdate", "seeked"].forEach(function (name) {
+      audio.addEventListener(name, function () { setCurrent(spanAt(audio.currentTime)); showTime(); });
+    });
+    ["play", "pause", "ended"].forEach(function (name) { audio.addEventListener(name, showPlaying); });
+    audio.addEventListener("loadedmetadata", function () { applyRate(store.get("bantin_rate") || "1"); showTime(); });
+    el("[data-seek]").addEventListener("blur", showTime);
+    showTime();
+    showPlaying();
   }
+  initPlayer();
+
+  // ---- Status while the audio is being made -----------------------------------------------
+  // Polls a small JSON status; swaps in the player (first part, then the whole) without a
+  // reload, keeping the position and focus. Announces state changes, not every tick.
+  if (section.dataset.ready === "true" || !/^(queued|synthesizing)$/.test(section.dataset.status)) { return; }
+  var lastStatus = section.dataset.status, hasFirst = !!section.dataset.first, lastQuarter = 0;
+  function swapIn(final) {
+    return fetch(window.location.pathname, {headers: {"Accept": "text/html"}, credentials: "same-origin"})
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.querySelector(".player[data-bulletin]");
+        if (!fresh) { return; }
+        var was = audio ? {t: audio.currentTime, playing: !audio.paused} : null;
+        var hadFocus = section.contains(document.activeElement) &&
+          el("[data-player-body]").contains(document.activeElement);
+        if (audio) { audio.pause(); }
+        doc.querySelectorAll(".s[data-start]").forEach(function (s) {
+          var mine = document.getElementById(s.id);
+          if (mine) { mine.dataset.start = s.dataset.start; mine.dataset.end = s.dataset.end; }
+        });
+        el("[data-player-body]").innerHTML = fresh.querySelector("[data-player-body]").innerHTML;
+        el("[data-status-box]").innerHTML = fresh.querySelector("[data-status-box]").innerHTML;
+        section.dataset.ready = final ? "true" : "false";
+        initPlayer();
+        if (audio && was) {
+          audio.addEventListener("loadedmetadata", function () {
+            audio.currentTime = was.t;
+            if (was.playing) { playNow(); }
+          }, {once: true});
+        }
+        if (hadFocus && el("[data-act=toggle]")) { el("[data-act=toggle]").focus(); }
+      });
+  }
+  var timer = setInterval(function () {
+    fetch("/bulletins/" + section.dataset.bulletin + "/status.json", {headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.json(); })
+      .then(function (s) {
+        var text = el("[data-status-text]"), bar = el("[data-progress]");
+        if (s.ready) {
+          clearInterval(timer);
+          swapIn(true).then(function () { announce(s.text); });
+          return;
+        }
+        if (text) { text.textContent = s.text; }
+        if (bar) { bar.value = s.percent; bar.textContent = s.percent + "%"; }
+        if (s.status === "failed") { clearInterval(timer); if (bar) { bar.remove(); } announce(s.text); return; }
+        if (s.first && !hasFirst) {
+          hasFirst = true;
+          swapIn(false).then(function () { announce("Đã có phần đầu bản tin, có thể nghe ngay."); });
+          return;
+        }
+        var quarter = Math.floor(s.percent / 25);
+        if (s.status !== lastStatus) { announce(s.text); }
+        else if (quarter > lastQuarter && quarter < 4) { announce("Đã tạo " + quarter * 25 + " phần trăm âm thanh."); }
+        lastStatus = s.status;
+        lastQuarter = Math.max(lastQuarter, quarter);
+      })
+      .catch(function () { /* keep polling; the network may come back */ });
+  }, 1500);
 })();
