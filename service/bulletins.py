@@ -98,7 +98,7 @@ def current(b: Bulletin) -> Rendition | None:
     return b.renditions[-1] if b.renditions else None
 
 
-AUDIO_FORMATS = ("mp3", "ogg", "podcast", "loudspeaker", "telephony", "first")
+AUDIO_FORMATS = ("mp3", "ogg", "podcast", "loudspeaker", "telephony")
 
 
 def audio_urls(r: Rendition | None, base: str = "", kinds: tuple[str, ...] = AUDIO_FORMATS
@@ -146,6 +146,7 @@ def describe(b: Bulletin, base: str = "") -> dict[str, Any]:
         "voice": ready.engine_voice if ready else None,
         "duration": (ready.duration_ms or 0) / 1000 if ready else None,
         "audio": audio_urls(ready, base),
+        "first_audio": audio_urls(r, base, ("first",)).get("first") if r else None,
         "links": {
             "self": f"{base}/api/v1/bulletins/{b.id}",
             "page": f"{base}/bulletins/{b.id}",

@@ -57,6 +57,7 @@ class Settings:
     station_name: str = "bantin"
     web_bind: str = "127.0.0.1:8000"
     queue: str = "bantin"
+    audio_profiles: tuple[str, ...] = ("web", "podcast", "loudspeaker", "telephony")
     reconcile_seconds: float = 30.0
     stale_job_seconds: float = 600.0
     engine_timeout_seconds: float = 15.0
@@ -90,6 +91,15 @@ class Settings:
             raise SettingsError(
                 f"TTS_ENGINES: unknown engine(s) {unknown}; use gtts, espeak, piper"
             )
+        profiles = tuple(
+            p.strip() for p in env.get("AUDIO_PROFILES", "web,podcast,loudspeaker,telephony")
+            .split(",") if p.strip()
+        )
+        bad = [p for p in profiles if p not in {"web", "podcast", "loudspeaker", "telephony"}]
+        if bad or "web" not in profiles:
+            raise SettingsError(
+                f"AUDIO_PROFILES: {bad or 'web missing'}; use web,podcast,loudspeaker,telephony"
+            )
         piper_dir = env.get("PIPER_VOICES_DIR")
         return cls(
             var_dir=var_dir,
@@ -109,6 +119,7 @@ class Settings:
             station_name=env.get("STATION_NAME", "bantin"),
             web_bind=env.get("WEB_BIND", "127.0.0.1:8000"),
             queue=env.get("BANTIN_QUEUE", "bantin"),
+            audio_profiles=profiles,
             reconcile_seconds=_float(env, "RECONCILE_SECONDS", 30.0),
             stale_job_seconds=_float(env, "STALE_JOB_SECONDS", 600.0),
             engine_timeout_seconds=_float(env, "ENGINE_TIMEOUT_SECONDS", 15.0),

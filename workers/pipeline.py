@@ -102,7 +102,9 @@ def render_rendition(ctx: WorkerContext, rendition_id: int) -> str:
         return "skipped"
     try:
         spoken, warnings = spoken_forms(job)
-        out = render.produce(ctx.chain(job.engines), job, spoken, _progress(ctx, rendition_id))
+        chain = ctx.chain(job.engines)
+        out = render.produce(chain, job, spoken, _progress(ctx, rendition_id),
+                             on_first=_first_part(ctx, rendition_id))
     except PermanentEngineError as exc:
         _fail(ctx, rendition_id, str(exc))
         return "failed"
@@ -115,6 +117,7 @@ def render_rendition(ctx: WorkerContext, rendition_id: int) -> str:
         raise
     files = {fmt: {"name": ctx.storage.put(data, ext), "bytes": len(data)}
              for fmt, (ext, data) in out.files.items()}
+    files.pop("first", None)
     cues = out.cues
     files["timings"] = {"name": ctx.storage.put(
         json.dumps({"cues": cues}, ensure_ascii=False).encode(), "json")}
@@ -123,14 +126,56 @@ def render_rendition(ctx: WorkerContext, rendition_id: int) -> str:
         r = s.get(Rendition, rendition_id)
         if r is None:
             return "gone"
-        r.status, r.files, r.cues = "ready", files, cues
+        r.status, r.files, r.cues = "ready", {**(r.files or {}), **files}, cues
         r.duration_ms, r.engine, r.engine_voice = out.duration_ms, out.engine, out.engine_voice
         if out.fallback:
             warnings.insert(0, f"Đã chuyển sang bộ đọc {out.engine}: {out.fallback}")
         r.normalizer_version, r.warnings = NORMALIZER_VERSION, warnings[:200]
         r.progress_done, r.finished_at = len(job.sentences), utcnow()
-    log.info("rendition %s ready: %s ms by %s", rendition_id, out.duration_ms, out.engine)
+    log.info("rendition %s ready: %s ms by %s (%s engine calls)", rendition_id,
+             out.duration_ms, out.engine, out.engine_calls)
+    _extra_profiles(ctx, job, spoken, chain)
     return "ready"
+
+
+def _first_part(ctx: WorkerContext, rendition_id: int) -> Callable[[str, bytes], None]:
+    def store(ext: str, data: bytes) -> None:
+        name = ctx.storage.put(data, ext)
+        with session_scope(ctx.sessions) as s:
+            r = s.get(Rendition, rendition_id)
+            if r is not None and r.status == "synthesizing":
+                r.files = {**(r.files or {}), "first": {"name": name, "bytes": len(data)}}
+                r.heartbeat_at = utcnow()
+    return store
+
+
+def _extra_profiles(ctx: WorkerContext, job: Job, spoken: list[str], chain: Any) -> None:
+    """Podcast, loudspeaker and telephony files, added once the web audio is playable.
+
+    A failure here never un-readies the rendition: it is logged and shown as a warning.
+    """
+    for name in ctx.settings.audio_profiles:
+        try:
+            files, _cues = render.produce_profile(chain, job, spoken, name,
+                                                  ctx.settings.station_name)
+        except Exception as exc:
+            log.exception("rendition %s: profile %s failed", job.rendition_id, name)
+            _add_files(ctx, job.rendition_id, {}, f"Không tạo được bản {name}: {exc}")
+            continue
+        stored = {key: {"name": ctx.storage.put(data, ext), "bytes": len(data)}
+                  for key, (ext, data) in files.items()}
+        _add_files(ctx, job.rendition_id, stored, None)
+
+
+def _add_files(ctx: WorkerContext, rendition_id: int, files: dict[str, Any],
+               warning: str | None) -> None:
+    with session_scope(ctx.sessions) as s:
+        r = s.get(Rendition, rendition_id)
+        if r is None:
+            return
+        r.files = {**(r.files or {}), **files}
+        if warning:
+            r.warnings = [*(r.warnings or []), warning]
 
 
 class RetryLater(Exception):

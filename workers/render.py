@@ -1,21 +1,36 @@
-"""Synthesis and assembly for one job: engines in, encoded files and cues out."""
+"""Synthesis and output for one job: engine chain in, encoded files and cues out.
+
+The web profile comes first (it is what listeners wait for); the other profiles
+(podcast, loudspeaker, telephony) are made after the rendition is already playable.
+A short first part (title and first sentence) is encoded before anything else so the
+page can start playing within a fraction of a second, whatever the bulletin's length.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import lameenc
-
+from audio.assemble import Part, SentenceClip, bulletin_header, header_part
 from audio.engines.chain import EngineChain
 from audio.media import AudioSegment
+from audio.profiles import Profile, get_profile
+from audio.render import RenderedFile, render
+from audio.tags import Meta
+from audio.timing import cue_dicts
 
 if TYPE_CHECKING:
     from workers.pipeline import Job
 
 BATCH = 8
-PAUSE_MS = {"title": 900, "lead": 700, "paragraph": 600, "author": 0, "sentence": 350}
+#: sentences in the fast first part: the title and the first sentence after it
+FIRST_SENTENCES = 2
+WEB = "web"
+#: file keys per (profile, format) in `Rendition.files`
+FILE_KEYS = {("web", "mp3"): "mp3", ("web", "opus"): "ogg", ("podcast", "mp3"): "podcast",
+             ("loudspeaker", "mp3"): "loudspeaker", ("telephony", "wav"): "telephony"}
 
 
 @dataclass
@@ -28,39 +43,87 @@ class Output:
     engine_voice: str
     engine_calls: int = 0
     fallback: str = ""
+    extra_cues: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
-def _vtt_time(ms: int) -> str:
-    h, rem = divmod(ms, 3_600_000)
-    m, rem = divmod(rem, 60_000)
-    s, ms = divmod(rem, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+def parts_for(job: Job, clips: Sequence[AudioSegment], count: int | None = None) -> list[Part]:
+    """Group sentence clips into the bulletin's blocks, with written-text offsets."""
+    parts: list[Part] = []
+    last_block = -1
+    for sent, clip in list(zip(job.sentences, clips, strict=False))[:count]:
+        if sent.block != last_block:
+            parts.append(Part(sent.kind, []))  # type: ignore[arg-type]
+            last_block = sent.block
+        parts[-1].sentences.append(SentenceClip(clip, sent.start, sent.end, sent.text))
+    return parts
+
+
+def meta_for(job: Job, station: str) -> Meta:
+    day = job.published_at.date() if isinstance(job.published_at, dt.datetime) else None
+    return Meta(title=job.title, artist=job.author or job.source or station, album=station,
+                date=day)
+
+
+def _indexed_cues(f: RenderedFile) -> list[dict[str, Any]]:
+    """Cue dicts with the sentence index the page uses (header cues have none)."""
+    out, i = [], 0
+    for cue in cue_dicts(f.cues):
+        if cue["kind"] != "header":
+            cue["i"] = i
+            i += 1
+        out.append(cue)
+    return out
+
+
+def _store(files: list[RenderedFile], profile: str) -> dict[str, tuple[str, bytes]]:
+    return {FILE_KEYS.get((profile, f.format), f"{profile}-{f.format}"): (f.extension, f.data)
+            for f in files}
+
+
+def first_part(chain: EngineChain, job: Job, spoken: list[str]) -> tuple[str, bytes] | None:
+    """The opening sentences as a small MP3, made before the rest (fast first audio)."""
+    if len(spoken) <= FIRST_SENTENCES:
+        return None
+    result = chain.synthesize(spoken[:FIRST_SENTENCES], job.voice, job.rate)
+    quick = get_profile(WEB).with_overrides(outputs=get_profile(WEB).outputs[:1])
+    f = render(parts_for(job, result.clips), quick, verify=False)[0]
+    return f.extension, f.data
 
 
 def produce(
-    chain: EngineChain, job: Job, spoken: list[str], progress: Callable[[int], None]
+    chain: EngineChain, job: Job, spoken: list[str], progress: Callable[[int], None],
+    on_first: Callable[[str, bytes], None] | None = None,
 ) -> Output:
+    """The web rendition: MP3 + Ogg/Opus, cues, WebVTT."""
+    if on_first is not None:
+        first = first_part(chain, job, spoken)
+        if first is not None:
+            on_first(*first)
     result = chain.synthesize(spoken, job.voice, job.rate, progress=progress, batch=BATCH)
-    clips, voice = result.clips, result.voice
-    audio = AudioSegment.silent(300, frame_rate=22050)
-    cues: list[dict[str, Any]] = []
-    for n, (sent, clip) in enumerate(zip(job.sentences, clips, strict=True)):
-        start = len(audio)
-        audio += clip.set_frame_rate(22050).set_channels(1)
-        cues.append({"i": sent.index, "start": start / 1000, "end": len(audio) / 1000,
-                     "char_start": sent.start, "char_end": sent.end, "text": sent.text,
-                     "kind": sent.kind, "block": sent.block})
-        last_in_block = n + 1 == len(job.sentences) or job.sentences[n + 1].block != sent.block
-        audio += AudioSegment.silent(PAUSE_MS[sent.kind] if last_in_block else PAUSE_MS["sentence"],
-                                     frame_rate=22050)
-    enc = lameenc.Encoder()
-    enc.set_bit_rate(64)
-    enc.set_in_sample_rate(audio.frame_rate)
-    enc.set_channels(1)
-    enc.set_quality(2)
-    mp3 = bytes(enc.encode(audio.raw_data) + enc.flush())
-    vtt = "WEBVTT\n\n" + "\n".join(
-        f"{c['i'] + 1}\n{_vtt_time(round(c['start'] * 1000))} --> "
-        f"{_vtt_time(round(c['end'] * 1000))}\n{c['text']}\n" for c in cues)
-    return Output({"mp3": ("mp3", mp3)}, cues, vtt, len(audio), result.engine, voice,
-                  result.calls, result.meta.get("fallback", ""))
+    web = get_profile(WEB)
+    # MP3 only here: it plays everywhere. Opus (slower to encode) follows as an extra.
+    files = render(parts_for(job, result.clips), web.with_overrides(outputs=web.outputs[:1]),
+                   verify=False)
+    mp3 = files[0]
+    return Output(_store(files, WEB), _indexed_cues(mp3), mp3.webvtt(), mp3.duration_ms,
+                  result.engine, result.voice, result.calls, result.meta.get("fallback", ""))
+
+
+def produce_profile(chain: EngineChain, job: Job, spoken: list[str], name: str,
+                    station: str) -> tuple[dict[str, tuple[str, bytes]], list[dict[str, Any]]]:
+    """Another profile (podcast, loudspeaker, telephony) with its spoken header, or the
+    web profile's remaining formats (Opus) without one. Clips come from the cache."""
+    profile: Profile = get_profile(name)
+    if name == WEB:
+        result = chain.synthesize(spoken, job.voice, job.rate, batch=BATCH)
+        files = render(parts_for(job, result.clips),
+                       profile.with_overrides(outputs=profile.outputs[1:]), verify=False)
+        return _store(files, name), _indexed_cues(files[0])
+    rate = job.rate * profile.synthesis_rate
+    style = "south" if job.voice == "south" else "north"
+    day = job.published_at.date() if isinstance(job.published_at, dt.datetime) else None
+    header = bulletin_header(station, day, style)
+    result = chain.synthesize([header.spoken, *spoken], job.voice, rate, batch=BATCH)
+    parts = [header_part(result.clips[0], header), *parts_for(job, result.clips[1:])]
+    files = render(parts, profile, meta_for(job, station))
+    return _store(files, name), _indexed_cues(files[0])

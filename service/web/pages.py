@@ -86,7 +86,7 @@ FORMAT_LABELS = (
 
 def spoken_duration(seconds: float | None) -> str:
     """A duration as Vietnamese words ("4 phút 41 giây"), like the player's slider reads it."""
-    total = int(round(seconds or 0))
+    total = round(seconds or 0)
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     parts = [f"{hours} giờ"] if hours else []
@@ -120,7 +120,8 @@ def _downloads(b: Bulletin, ready: Rendition | None) -> list[dict[str, Any]]:
                         "size": f"{size / 1_000_000:.1f} MB".replace(".", ",")
                         if isinstance(size, int | float) and size else None})
     if files.get("vtt"):
-        out.append({"kind": "vtt", "label": "Phụ đề WebVTT", "url": f"/bulletins/{b.id}/captions.vtt",
+        out.append({"kind": "vtt", "label": "Phụ đề WebVTT",
+                    "url": f"/bulletins/{b.id}/captions.vtt",
                     "size": None})
     return out
 

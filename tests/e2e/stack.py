@@ -90,6 +90,7 @@ def run_stack(tmp: Path, broker_url: str, database_url: str = "",
         "BANTIN_QUEUE": f"e2e-{uuid.uuid4().hex[:8]}",
         "PUBLIC_URL": f"http://127.0.0.1:{port}",
         "RECONCILE_SECONDS": "1",
+        "AUDIO_PROFILES": "web",
         **(extra_env or {}),
     }
     settings = Settings.from_env(env)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from tests.e2e.stack import Stack, run_stack
 pytestmark = pytest.mark.e2e
 
 
-def submit_sample_and_listen(stack: Stack, sample_text: str) -> None:
+def submit_sample_and_listen(stack: Stack, sample_text: str) -> int:
     resp = requests.post(f"{stack.url}/api/v1/bulletins", data=sample_text.encode(),
                          headers=stack.headers(**{"Content-Type": "text/plain; charset=utf-8"}),
                          timeout=30)
@@ -38,11 +39,29 @@ def submit_sample_and_listen(stack: Stack, sample_text: str) -> None:
     assert page.status_code == 200 and 'lang="vi"' in page.text
     assert done["links"]["audio"] in page.text
     assert "<audio" in page.text and "Tăng cỡ chữ" in page.text
+    return int(body["id"])
 
 
 def test_sample_end_to_end_sqlite(tmp_path: Path, broker: str, sample_text: str) -> None:
-    with run_stack(tmp_path, broker) as stack:
-        submit_sample_and_listen(stack, sample_text)
+    """Every profile: web MP3 + Opus first, then podcast, loudspeaker and telephony."""
+    profiles = {"AUDIO_PROFILES": "web,podcast,loudspeaker,telephony"}
+    with run_stack(tmp_path, broker, extra_env=profiles) as stack:
+        bid = submit_sample_and_listen(stack, sample_text)
+        deadline = time.monotonic() + 240
+        while True:
+            audio = requests.get(f"{stack.url}/api/v1/bulletins/{bid}", timeout=10).json()["audio"]
+            if set(audio) >= {"mp3", "ogg", "podcast", "loudspeaker", "telephony"}:
+                break
+            assert time.monotonic() < deadline, audio
+            time.sleep(0.5)
+        web = decode(requests.get(stack.url + audio["mp3"], timeout=30).content)
+        for kind in ("ogg", "podcast", "loudspeaker", "telephony"):
+            data = requests.get(stack.url + audio[kind], timeout=30).content
+            decoded = decode(data)
+            assert decoded.dBFS > -35, kind
+            # the loudspeaker programmes are slower and carry a header and two chimes
+            assert len(decoded) >= len(web) * (1.05 if kind in ("loudspeaker", "telephony")
+                                               else 0.95), kind
 
 
 @pytest.mark.production

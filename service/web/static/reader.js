@@ -26,7 +26,6 @@
 
   var section = document.querySelector(".player[data-bulletin]");
   if (!section) { return; }
-  unhide("[data-js-only]");
   var RATES = ["0.75", "1", "1.25", "1.5", "1.75", "2"];
   var audio = null, spans = [], current = null;
 
@@ -153,8 +152,8 @@
       // Like a track list: first press goes back to the start of the sentence being read.
       var target = i >= 0 && audio.currentTime - start(spans[i]) > 1.5 ? i : Math.max(0, i - 1);
       seekTo(start(spans[target]));
-    } else if (i + 1 < spans.length) {
-      seekTo(start(spans[i + 1]));
+    } else if (Math.max(0, i) + 1 < spans.length) {
+      seekTo(start(spans[Math.max(0, i) + 1]));
     }
   }
   function paragraph(dir) {
@@ -230,6 +229,7 @@
     audio = document.getElementById("audio");
     collectSpans();
     if (!audio) { return; }
+    unhide("[data-js-only]");
     audio.removeAttribute("controls");
     audio.hidden = true;
     unhide("[data-controls]");
