@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import subprocess
-import tempfile
 import wave
-from pathlib import Path
 from typing import Literal
 
 import lameenc
@@ -122,28 +119,9 @@ def start_delay_ms(fmt: Format, rate: int) -> int:
 def content_name(data: bytes, ext: str, length: int = 32) -> str:
     """Content-addressed file name: same bytes, same name; new bytes, new URL.
 
+    `service.storage.LocalStorage` writes files under these names, atomically.
+
     A re-rendered episode therefore gets a new URL while its feed GUID stays put, and
     files can be cached forever. 32 hex digits = 128 bits, collision-free in practice.
     """
     return f"{hashlib.sha256(data).hexdigest()[:length]}.{ext.lstrip('.')}"
-
-
-def write_atomic(path: str | Path, data: bytes) -> Path:
-    """Write via a temp file in the same directory + os.replace.
-
-    A reader (the web server streaming a range) sees the old file or the whole new
-    one, never a partial write, even if the worker dies mid-write.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

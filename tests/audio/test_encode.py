@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 
 import mutagen.mp3
 import mutagen.oggopus
@@ -73,20 +71,3 @@ def test_content_names_are_stable() -> None:
     assert encode.content_name(b"abc", "mp3") != encode.content_name(b"abd", "mp3")
     name = encode.content_name(b"abc", "ogg")
     assert len(name) == 32 + 4 and name.endswith(".ogg")
-
-
-def test_write_atomic_replaces_whole_files(tmp_path: Path) -> None:
-    target = tmp_path / "a" / "b.mp3"
-    encode.write_atomic(target, b"old")
-    encode.write_atomic(target, b"new")
-    assert target.read_bytes() == b"new"
-    assert os.listdir(target.parent) == ["b.mp3"]
-
-
-def test_write_atomic_failure_keeps_the_old_file(tmp_path: Path) -> None:
-    target = tmp_path / "b.mp3"
-    encode.write_atomic(target, b"old")
-    with pytest.raises(TypeError):
-        encode.write_atomic(target, "not bytes")  # type: ignore[arg-type]
-    assert target.read_bytes() == b"old"
-    assert os.listdir(tmp_path) == ["b.mp3"]
