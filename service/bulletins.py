@@ -163,6 +163,7 @@ def list_bulletins(
     """Newest first, keyset-paginated by id (stable under inserts)."""
     q = select(Bulletin).order_by(Bulletin.id.desc()).limit(limit + 1)
     if before is not None:
+        before = max(0, min(before, 2**31 - 1))  # ids are 32-bit; never a database error
         q = q.where(Bulletin.id < before)
     rows = list(s.scalars(q))
     nxt = rows[limit - 1].id if len(rows) > limit else None

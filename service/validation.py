@@ -95,7 +95,8 @@ def parse_datetime(value: Any, name: str = "published_at") -> datetime | None:
             "Ngày giờ không hợp lệ (dạng 2020-06-26 hoặc 2020-06-26T08:00:00+07:00).",
             "Invalid date (use 2020-06-26 or 2020-06-26T08:00:00+07:00).",
         ) from exc
-    return when.replace(tzinfo=None) if when.tzinfo is None else when
+    # Stored as the wall-clock time the editor wrote (portals publish local time).
+    return when.replace(tzinfo=None)
 
 
 def validate_options(data: dict[str, Any]) -> dict[str, Any]:

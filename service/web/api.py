@@ -38,6 +38,9 @@ def read_json_body() -> Any:
         raise ValidationError("body", "Nội dung trống.", "Empty body.", status=400)
     try:
         return json.loads(text)
+    except RecursionError as exc:
+        raise ValidationError("body", "JSON lồng nhau quá sâu.", "JSON nested too deeply.",
+                              status=400) from exc
     except json.JSONDecodeError as exc:
         raise ValidationError(
             "body", f"JSON không hợp lệ ở dòng {exc.lineno}, cột {exc.colno}.",

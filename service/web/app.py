@@ -7,12 +7,24 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, Map
 
 from service.db import make_engine, make_session_factory
 from service.queue import Sender
 from service.settings import Settings
 from service.storage import LocalStorage
 from service.validation import ValidationError
+
+
+MAX_ID = 2**31 - 1
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:...>` limited to ids the database can hold."""
+
+    def __init__(self, map: Map, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
 
 
 def create_app(settings: Settings | None = None, *, sender: Sender | None = None) -> Flask:
@@ -30,6 +42,9 @@ def create_app(settings: Settings | None = None, *, sender: Sender | None = None
     }
 
     from service.web import api, media, pages
+
+    # Ids are 32-bit in every database we run on: a larger number is a 404, not a 500.
+    app.url_map.converters["int"] = BoundedInt
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)

@@ -105,3 +105,16 @@ def test_unknown_bulletin_is_json_404(client: FlaskClient) -> None:
     assert resp.status_code == 404
     assert resp.get_json()["error"]["message"]
     assert client.get("/api/v1/bulletins?cursor=abc").status_code == 400
+
+
+def test_hostile_requests_are_4xx(client: FlaskClient, auth: dict[str, str]) -> None:
+    assert client.get("/api/v1/bulletins/99999999999999999999").status_code == 404
+    assert client.get("/bulletins/99999999999999999999").status_code == 404
+    assert client.get("/api/v1/bulletins?cursor=99999999999999999999").status_code == 200
+    assert client.get("/?cursor=99999999999999999999").status_code == 200
+    deep = post(client, auth, b"[" * 50_000 + b"]" * 50_000)
+    assert deep.status_code == 400 and deep.get_json()["error"]["field"] == "body"
+    aware = post(client, auth, {**GOOD, "published_at": "2020-06-26T08:00:00+07:00"})
+    assert aware.status_code == 202
+    assert aware.get_json()["published_at"] == "2020-06-26T08:00:00"
+    assert post(client, auth, {**GOOD, "published_at": "2020-13-45"}).status_code == 422
