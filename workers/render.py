@@ -64,13 +64,15 @@ def meta_for(job: Job, station: str) -> Meta:
                 date=day)
 
 
-def _indexed_cues(f: RenderedFile) -> list[dict[str, Any]]:
-    """Cue dicts with the sentence index the page uses (header cues have none)."""
-    out, i = [], 0
+def _indexed_cues(f: RenderedFile, job: Job) -> list[dict[str, Any]]:
+    """Cue dicts with the sentence index the page uses, found by written-text offsets
+    (a sentence that says nothing, like "***", has no cue; the header has no index)."""
+    index = {(s.start, s.end): s.index for s in job.sentences}
+    out = []
     for cue in cue_dicts(f.cues):
-        if cue["kind"] != "header":
+        i = index.get((cue["char_start"], cue["char_end"]))
+        if i is not None:
             cue["i"] = i
-            i += 1
         out.append(cue)
     return out
 
@@ -105,7 +107,7 @@ def produce(
     files = render(parts_for(job, result.clips), web.with_overrides(outputs=web.outputs[:1]),
                    verify=False)
     mp3 = files[0]
-    return Output(_store(files, WEB), _indexed_cues(mp3), mp3.webvtt(), mp3.duration_ms,
+    return Output(_store(files, WEB), _indexed_cues(mp3, job), mp3.webvtt(), mp3.duration_ms,
                   result.engine, result.voice, result.calls, result.meta.get("fallback", ""))
 
 
@@ -118,7 +120,7 @@ def produce_profile(chain: EngineChain, job: Job, spoken: list[str], name: str,
         result = chain.synthesize(spoken, job.voice, job.rate, batch=BATCH)
         files = render(parts_for(job, result.clips),
                        profile.with_overrides(outputs=profile.outputs[1:]), verify=False)
-        return _store(files, name), _indexed_cues(files[0])
+        return _store(files, name), _indexed_cues(files[0], job)
     rate = job.rate * profile.synthesis_rate
     style = "south" if job.voice == "south" else "north"
     day = job.published_at.date() if isinstance(job.published_at, dt.datetime) else None
@@ -126,4 +128,4 @@ def produce_profile(chain: EngineChain, job: Job, spoken: list[str], name: str,
     result = chain.synthesize([header.spoken, *spoken], job.voice, rate, batch=BATCH)
     parts = [header_part(result.clips[0], header), *parts_for(job, result.clips[1:])]
     files = render(parts, profile, meta_for(job, station))
-    return _store(files, name), _indexed_cues(files[0])
+    return _store(files, name), _indexed_cues(files[0], job)
