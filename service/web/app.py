@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None, *, sender: Sender | None = None
         "storage": LocalStorage(settings.audio_dir),
     }
 
-    from service.web import api, media, pages
+    from service.web import api, feeds, media, pages
 
     # Ids are 32-bit in every database we run on: a larger number is a 404, not a 500.
     app.url_map.converters["int"] = BoundedInt
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, *, sender: Sender | None = None
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(media.bp)
+    app.register_blueprint(feeds.bp)
     _register_errors(app)
     logging.getLogger(__name__).info("bantin web app ready (db=%s)", engine.url.drivername)
     return app

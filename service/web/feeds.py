@@ -1,0 +1,63 @@
+"""Podcast feed (RSS 2.0 + iTunes tags) of ready bulletins.
+
+Podcast apps need an exact enclosure length and a GUID that never changes: the GUID is
+the bulletin's id, while a re-rendered episode gets a new (content-addressed) audio URL
+so apps fetch the new file.
+"""
+
+from __future__ import annotations
+
+from email.utils import format_datetime
+from xml.etree import ElementTree as ET
+
+from flask import Blueprint, Response
+from sqlalchemy import select
+
+from service import bulletins as uc
+from service.models import Bulletin
+from service.web.context import sessions, settings
+
+bp = Blueprint("feeds", __name__)
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+ET.register_namespace("itunes", ITUNES)
+FEED_SIZE = 50
+
+
+def _episode(channel: ET.Element, b: Bulletin, base: str) -> None:
+    ready = uc.latest_ready(b)
+    if ready is None or not ready.files:
+        return
+    kind = "podcast" if "podcast" in ready.files else "mp3"
+    info = ready.files[kind]
+    item = ET.SubElement(channel, "item")
+    ET.SubElement(item, "title").text = b.title
+    ET.SubElement(item, "description").text = b.lead or (b.paragraphs or [""])[0]
+    ET.SubElement(item, "link").text = f"{base}/bulletins/{b.id}"
+    ET.SubElement(item, "guid", isPermaLink="false").text = f"bantin-bulletin-{b.id}"
+    when = b.published_at or b.created_at
+    ET.SubElement(item, "pubDate").text = format_datetime(when)
+    ET.SubElement(item, "enclosure", url=f"{base}/audio/{info['name']}",
+                  length=str(info["bytes"]), type="audio/mpeg")
+    seconds = round((ready.duration_ms or 0) / 1000)
+    ET.SubElement(item, f"{{{ITUNES}}}duration").text = str(seconds)
+    if b.author:
+        ET.SubElement(item, f"{{{ITUNES}}}author").text = b.author
+
+
+@bp.get("/feeds/podcast.xml")
+def podcast() -> Response:
+    cfg = settings()
+    base = cfg.public_url
+    rss = ET.Element("rss", version="2.0")
+    channel = ET.SubElement(rss, "channel")
+    ET.SubElement(channel, "title").text = f"Bản tin {cfg.station_name}"
+    ET.SubElement(channel, "link").text = base + "/"
+    ET.SubElement(channel, "description").text = "Bản tin thời sự đọc thành tiếng."
+    ET.SubElement(channel, "language").text = "vi"
+    ET.SubElement(channel, f"{{{ITUNES}}}explicit").text = "false"
+    with sessions()() as s:
+        rows = s.scalars(select(Bulletin).order_by(Bulletin.id.desc()).limit(FEED_SIZE))
+        for b in rows:
+            _episode(channel, b, base)
+    body = ET.tostring(rss, encoding="utf-8", xml_declaration=True)
+    return Response(body, mimetype="application/rss+xml")

@@ -1,0 +1,76 @@
+"""While audio is being made: status shown and announced, then the player without a reload;
+and the editor: parsed fields, spoken-form preview, submit, progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tests.browser.conftest import shot, submit
+from tests.conftest import SAMPLE
+from tests.e2e.stack import Stack, _stop
+
+
+def test_status_then_player_without_reload(new_page: Callable[..., Any], stack: Stack,
+                                           bulletin: dict[str, Any]) -> None:
+    _stop(stack.worker)  # hold the job in the queue so the "queued" state is certain
+    try:
+        text = SAMPLE.read_text(encoding="utf-8").rstrip() \
+            + "\nMột câu mới để có bản tin khác.\nHoàng Anh\n"
+        created = submit(stack, text)
+        page = new_page()
+        page.goto(f"{stack.url}/bulletins/{created['id']}")
+        assert "chờ" in page.locator("[data-status-text]").inner_text()
+        assert page.locator("progress[data-progress]").count() == 1
+        assert page.locator("audio").count() == 0
+        shot(page, "reading-queued", full_page=False)
+        page.evaluate("window.__notReloaded = true")
+        page.locator("h1").click()  # focus somewhere in the text; it must stay there
+    finally:
+        stack.start_worker()
+    # The short first part (when the worker writes one) becomes playable before the whole.
+    first = page.wait_for_function(
+        "document.querySelector('audio[data-part=first]') ? 'first'"
+        " : document.querySelector('.player[data-ready=true]') ? 'whole' : null",
+        timeout=90000).json_value()
+    if first == "first":
+        assert page.locator("[data-controls]").is_visible()
+        assert "phần đầu" in page.locator(".player").inner_text()
+        shot(page, "reading-first-part", full_page=False)
+    page.wait_for_selector(".player[data-ready=true] [data-controls]:not([hidden])",
+                           timeout=90000)
+    assert page.evaluate("window.__notReloaded") is True
+    assert page.locator("audio[data-part=first]").count() == 0
+    assert "sẵn sàng" in page.locator("[data-status-text]").inner_text()
+    page.wait_for_function("document.getElementById('thong-bao').textContent.includes('sẵn sàng')")
+    assert page.locator(".s[data-start]").count() > 10, "timings arrived with the player"
+    page.locator("[data-act=next-sentence]").click()
+    assert page.evaluate("document.querySelector('.s[aria-current=true]').id") == "s-1"
+    assert page.js_errors == []
+
+
+def test_editor_preview_submit_progress(new_page: Callable[..., Any], stack: Stack) -> None:
+    page = new_page()
+    page.goto(f"{stack.url}/editor")
+    sample = SAMPLE.read_text(encoding="utf-8")
+    page.get_by_label("Nội dung bản tin").fill(sample)
+    page.get_by_role("button", name="Xem trước cách đọc").click()
+    result = page.locator("#editor-result")
+    result.get_by_text("Cách đọc từng câu").wait_for()
+    assert page.evaluate("document.activeElement.id") == "ket-qua"
+    assert "Bắc Kạn triển khai Chỉ thị số 42-CT/TW" in result.locator("dl").inner_text()
+    assert "26/06/2020" in result.locator("dl").inner_text()
+    assert result.locator(".preview-list li").count() > 10
+    assert "Đọc là:" in result.locator(".preview-list li").first.inner_text()
+    shot(page, "editor-preview")
+    page.get_by_role("button", name="Gửi bản tin").click()
+    result.get_by_text("Cần mã truy cập").wait_for()
+    page.get_by_label("Mã truy cập của biên tập viên").fill(stack.token)
+    page.get_by_role("button", name="Gửi bản tin").click()
+    result.get_by_text("Đã nhận bản tin").wait_for()
+    progress = page.locator("#editor-progress")
+    progress.get_by_role("link", name="Nghe bản tin trên trang đọc").wait_for(timeout=90000)
+    assert "Đã tạo xong" in progress.inner_text()
+    assert page.evaluate("document.querySelector('#editor-progress progress').value") == 100
+    shot(page, "editor-submitted")
+    assert page.js_errors == []
