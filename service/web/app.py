@@ -15,7 +15,6 @@ from service.settings import Settings
 from service.storage import LocalStorage
 from service.validation import ValidationError
 
-
 MAX_ID = 2**31 - 1
 
 
