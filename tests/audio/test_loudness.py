@@ -69,3 +69,19 @@ def test_compression_evens_levels() -> None:
 
     assert spread(x) == pytest.approx(20.0, abs=0.1)
     assert spread(y) < 14.0
+
+
+def test_vectorized_gating_matches_pyloudnorm() -> None:
+    """Our integrated loudness is pyloudnorm's, computed without its per-block loop."""
+    import numpy as np
+    import pyloudnorm
+
+    from audio.loudness import integrated_lufs
+
+    rng = np.random.default_rng(7)
+    for rate in (8000, 24000, 44100):
+        x = (rng.standard_normal(rate * 5) * 0.1).astype(np.float32)
+        x[rate : 2 * rate] *= 0.001  # a quiet stretch the relative gate must drop
+        x[3 * rate : 3 * rate + rate // 3] = 0
+        ref = pyloudnorm.Meter(rate).integrated_loudness(x.astype(np.float64))
+        assert abs(integrated_lufs(x, rate) - ref) < 1e-6
