@@ -32,6 +32,7 @@ bench: install
 	$(BIN)/python bench/normalize.py
 	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/encode.py
+	$(BIN)/python bench/first_audio.py
 
 clean:
 	rm -rf var/audio var/cache var/bantin.db* var/redis
