@@ -59,6 +59,30 @@ FIELDS = {
 }
 
 
+#: line-like separators (Word pastes carry vertical tabs) become newlines
+_LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+#: control characters that carry no text (NUL is refused instead, as a sign of binary)
+_CONTROLS = re.compile(r"[\x01-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+#: characters that show nothing: a field made only of these is empty
+_INVISIBLE = re.compile(r"[\s\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]+")
+
+
+def clean_string(value: str, name: str) -> str:
+    """Text safe to store, show and put in XML: valid Unicode, no control characters."""
+    if "\x00" in value:
+        raise ValidationError(name, "Chứa ký tự NUL không hợp lệ.", "Contains a NUL character.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValidationError(name, "Chứa ký tự Unicode không hợp lệ (surrogate).",
+                              "Contains invalid Unicode (a lone surrogate).") from exc
+    return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", value))
+
+
+def is_blank(value: str) -> bool:
+    return not _INVISIBLE.sub("", value)
+
+
 def _text(data: dict[str, Any], name: str, *, required: bool, max_len: int) -> str:
     value = data.get(name)
     if value is None:
@@ -67,11 +91,11 @@ def _text(data: dict[str, Any], name: str, *, required: bool, max_len: int) -> s
         return ""
     if not isinstance(value, str):
         raise ValidationError(name, "Phải là chuỗi văn bản.", "Must be a string.")
-    value = value.replace("\r\n", "\n").strip()
-    if "\x00" in value:
-        raise ValidationError(name, "Chứa ký tự không hợp lệ.", "Contains a NUL character.")
-    if required and not value:
-        raise ValidationError(name, "Không được để trống.", "Must not be empty.")
+    value = clean_string(value, name).strip()
+    if is_blank(value):
+        if required:
+            raise ValidationError(name, "Không được để trống.", "Must not be empty.")
+        value = ""
     if len(value) > max_len:
         raise ValidationError(
             name,
@@ -119,9 +143,10 @@ def validate_options(data: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(engine, str):
             raise ValidationError("engine", "Phải là chuỗi.", "Must be a string.")
         chain = tuple(e.strip() for e in engine.split(",") if e.strip())
-        if not chain or any(e not in ENGINES for e in chain):
-            raise ValidationError("engine", f"Bộ đọc phải thuộc {', '.join(ENGINES)}.",
-                                  f"Engine must be among {', '.join(ENGINES)}.")
+        if not chain or any(e not in ENGINES for e in chain) or len(set(chain)) != len(chain):
+            raise ValidationError(
+                "engine", f"Bộ đọc phải thuộc {', '.join(ENGINES)}, mỗi bộ một lần.",
+                f"Engine must be among {', '.join(ENGINES)}, each at most once.")
         out["engines"] = chain
     return out
 
@@ -147,9 +172,14 @@ def validate_bulletin(data: Any, max_text_chars: int) -> BulletinInput:
     )
     url = data.get("source_url")
     if url is not None:
-        parts = urlparse(url) if isinstance(url, str) else None
+        if isinstance(url, str):
+            url = clean_string(url, "source_url").strip()
+        try:
+            parts = urlparse(url) if isinstance(url, str) else None
+        except ValueError:
+            parts = None
         if parts is None or len(url) > 2000 or parts.scheme not in ("http", "https") \
-                or not parts.netloc:
+                or not parts.netloc or any(ch.isspace() for ch in url):
             raise ValidationError("source_url", "Phải là địa chỉ http(s) hợp lệ.",
                                   "Must be a valid http(s) URL.")
         item.source_url = url

@@ -46,6 +46,9 @@ def read_json_body() -> Any:
             "body", f"JSON không hợp lệ ở dòng {exc.lineno}, cột {exc.colno}.",
             f"Invalid JSON at line {exc.lineno}, column {exc.colno}.", status=400,
         ) from exc
+    except ValueError as exc:  # e.g. an integer longer than Python's digit limit
+        raise ValidationError("body", "JSON chứa giá trị không đọc được (số quá dài?).",
+                              f"Unreadable JSON value: {exc}", status=400) from exc
 
 
 def submitted_fields() -> tuple[dict[str, Any], dict[str, Any] | None]:

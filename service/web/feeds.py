@@ -7,6 +7,7 @@ so apps fetch the new file.
 
 from __future__ import annotations
 
+import re
 from email.utils import format_datetime
 from xml.etree import ElementTree as ET
 
@@ -21,6 +22,14 @@ bp = Blueprint("feeds", __name__)
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 ET.register_namespace("itunes", ITUNES)
 FEED_SIZE = 50
+#: characters XML 1.0 cannot hold; one of them would break the feed for every app
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _text(parent: ET.Element, tag: str, value: str, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, tag, **attrs)
+    el.text = _NOT_XML.sub("", value)
+    return el
 
 
 def _episode(channel: ET.Element, b: Bulletin, base: str) -> None:
@@ -30,8 +39,8 @@ def _episode(channel: ET.Element, b: Bulletin, base: str) -> None:
     kind = "podcast" if "podcast" in ready.files else "mp3"
     info = ready.files[kind]
     item = ET.SubElement(channel, "item")
-    ET.SubElement(item, "title").text = b.title
-    ET.SubElement(item, "description").text = b.lead or (b.paragraphs or [""])[0]
+    _text(item, "title", b.title)
+    _text(item, "description", b.lead or (b.paragraphs or [""])[0])
     ET.SubElement(item, "link").text = f"{base}/bulletins/{b.id}"
     ET.SubElement(item, "guid", isPermaLink="false").text = f"bantin-bulletin-{b.id}"
     when = b.published_at or b.created_at
@@ -41,7 +50,7 @@ def _episode(channel: ET.Element, b: Bulletin, base: str) -> None:
     seconds = round((ready.duration_ms or 0) / 1000)
     ET.SubElement(item, f"{{{ITUNES}}}duration").text = str(seconds)
     if b.author:
-        ET.SubElement(item, f"{{{ITUNES}}}author").text = b.author
+        _text(item, f"{{{ITUNES}}}author", b.author)
 
 
 @bp.get("/feeds/podcast.xml")

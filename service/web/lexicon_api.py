@@ -11,7 +11,7 @@ from service import bulletins as uc
 from service.db import session_scope
 from service.lexicon import affected_bulletins
 from service.models import LexiconEntry
-from service.validation import ValidationError
+from service.validation import ValidationError, clean_string
 from service.web.auth import require_token
 from service.web.context import sender, sessions, settings
 
@@ -27,7 +27,7 @@ def _str_field(data: dict[str, Any], name: str, max_len: int, required: bool = T
     value = data.get(name, "" if not required else None)
     if not isinstance(value, str) or (required and not value.strip()):
         raise ValidationError(name, "Thiếu hoặc không phải chuỗi.", "Missing or not a string.")
-    value = " ".join(value.split())
+    value = " ".join(clean_string(value, name).split())
     if len(value) > max_len:
         raise ValidationError(name, f"Tối đa {max_len} ký tự.", f"At most {max_len} characters.")
     return value
@@ -46,7 +46,7 @@ def list_entries() -> Response:
     with sessions()() as s:
         q = select(LexiconEntry).order_by(LexiconEntry.written)
         if request.args.get("source") is not None:
-            q = q.where(LexiconEntry.source == request.args["source"])
+            q = q.where(LexiconEntry.source == clean_string(request.args["source"], "source"))
         return jsonify({"items": [_entry_json(e) for e in s.scalars(q)]})
 
 

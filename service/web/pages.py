@@ -7,9 +7,11 @@ JavaScript makes the same buttons instant and keeps using the same cookie.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, make_response, render_template, request
+from markupsafe import escape
 from sqlalchemy import text
 
 from service import bulletins as uc
@@ -161,6 +163,29 @@ def _state(b: Bulletin) -> dict[str, Any]:
     }
 
 
+UNTITLED = "Bản tin không có tiêu đề"
+
+
+def has_visible_text(value: str | None) -> bool:
+    """True if `value` has a letter, digit, punctuation mark or symbol, i.e. something a
+    sighted reader sees. Spaces, zero-width and other format characters do not count."""
+    return any(unicodedata.category(ch)[0] in "LNPS" for ch in value or "")
+
+
+@bp.app_template_filter("shown_title")
+def display_title(value: str | None) -> str:
+    """The title as headings, <title> and labels show it; never empty."""
+    return value.strip() if value and has_visible_text(value) else UNTITLED
+
+
+def embed_snippet(embed_url: str, title: str) -> str:
+    """The iframe code a portal copies. Attribute values are escaped here, once, as HTML;
+    the template escapes the whole string again as <textarea> text, so what the reader
+    copies is exactly this string."""
+    return (f'<iframe src="{escape(embed_url)}" title="{escape("Nghe bản tin: " + title)}" '
+            'width="100%" height="420" loading="lazy"></iframe>')
+
+
 def _reading_context(b: Bulletin) -> dict[str, Any]:
     doc = build_document(b.title, b.lead, b.paragraphs, b.author)
     sentences = doc.sentences()
@@ -176,8 +201,16 @@ def _reading_context(b: Bulletin) -> dict[str, Any]:
         blocks.append({"kind": block.kind, "index": block.index, "sentences": items})
     state = uc.describe(b)
     duration = state["duration"] or 0
+    shown_title = display_title(b.title)
+    # The title block is shown as a seekable sentence only when it has something visible.
+    title_block = next((bl for bl in blocks if bl["kind"] == "title"), None)
+    if title_block is not None and not has_visible_text(
+            " ".join(s["text"] for s in title_block["sentences"])):
+        title_block["kind"] = "hidden-title"
+    embed_url = f"{settings().public_url}/embed/{b.id}"
     return {
         "b": b,
+        "heading": shown_title,
         "blocks": blocks,
         "state": state,
         "live": _state(b),
@@ -186,7 +219,8 @@ def _reading_context(b: Bulletin) -> dict[str, Any]:
         "downloads": _downloads(b, ready),
         "duration": duration,
         "duration_words": spoken_duration(duration),
-        "embed_url": f"{settings().public_url}/embed/{b.id}",
+        "embed_url": embed_url,
+        "embed_code": embed_snippet(embed_url, shown_title),
     }
 
 

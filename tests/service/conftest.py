@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from flask import Flask
@@ -9,6 +11,14 @@ from flask.testing import FlaskClient
 from service.settings import Settings
 from service.web.app import create_app
 from workers.admin import migrate, new_token
+
+
+@pytest.fixture
+def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    """The API tests run on PostgreSQL too when DATABASE_URL is set (as in CI)."""
+    if os.environ.get("DATABASE_URL"):
+        return replace(settings, database_url=request.getfixturevalue("pg_url"))
+    return settings
 
 
 @pytest.fixture

@@ -63,10 +63,15 @@ def test_broker_down_keeps_bulletin_queued(settings: Settings, tmp_path) -> None
     resp = app.test_client().post(
         "/api/v1/bulletins", data=json.dumps({"title": "Tin", "body": "Nội dung."}),
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    app.extensions["bantin"]["engine"].dispose()
     assert resp.status_code == 202
-    with make_session_factory(make_engine(down))() as s:
-        r = s.get(Rendition, 1)
-        assert r is not None and r.status == "queued" and r.enqueued_at is None
+    engine = make_engine(down)
+    try:
+        with make_session_factory(engine)() as s:
+            r = s.get(Rendition, resp.get_json()["id"])
+            assert r is not None and r.status == "queued" and r.enqueued_at is None
+    finally:
+        engine.dispose()
 
 
 def test_rerender_with_another_engine(client: FlaskClient, auth: dict[str, str],

@@ -118,3 +118,24 @@ def test_hostile_requests_are_4xx(client: FlaskClient, auth: dict[str, str]) -> 
     assert aware.status_code == 202
     assert aware.get_json()["published_at"] == "2020-06-26T08:00:00"
     assert post(client, auth, {**GOOD, "published_at": "2020-13-45"}).status_code == 422
+
+
+def test_unicode_and_control_characters(client: FlaskClient, auth: dict[str, str]) -> None:
+    lone = post(client, auth, '{"title": "\\ud800", "body": "x"}')
+    assert lone.status_code == 422 and lone.get_json()["error"]["field"] == "title"
+    big = post(client, auth, '{"title": "a", "body": "b", "rate": 1' + "0" * 5000 + "}")
+    assert big.status_code == 400 and big.get_json()["error"]["field"] == "body"
+    for url in ("http://[::1/", "http://a.vn/\x00", "http://a b.vn/"):
+        bad = post(client, auth, {**GOOD, "source_url": url})
+        assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "source_url"
+    invisible = post(client, auth, {"title": "\u200b\u00a0", "body": "x"})
+    assert invisible.status_code == 422 and invisible.get_json()["error"]["field"] == "title"
+    dup = post(client, auth, {**GOOD, "engine": "espeak,espeak"})
+    assert dup.status_code == 422 and dup.get_json()["error"]["field"] == "engine"
+    word = post(client, auth, {"title": "Tin\x0bnóng\x1f", "body": "Dòng một\x0bdòng hai"})
+    assert word.status_code == 202
+    assert word.get_json()["title"] == "Tin\nnóng"
+    assert word.get_json()["body"] == "Dòng một\ndòng hai"
+    lex = client.post("/api/v1/lexicon", data='{"written": "a\\u0000", "spoken": "x"}',
+                      headers={**auth, "Content-Type": "application/json"})
+    assert lex.status_code == 422 and lex.get_json()["error"]["field"] == "written"

@@ -26,9 +26,82 @@
     section.hidden = false;
     heading.focus();
   }
-  function errorNode(data) {
-    var err = (data && data.error) || {};
-    return el("p", "Lỗi" + (err.field ? " ở trường “" + err.field + "”" : "") + ": " + (err.message || "không rõ"), "warning");
+  // The API names fields by their JSON keys; the reader sees the Vietnamese label.
+  var LABELS = {
+    "title": "Tiêu đề", "lead": "Sapo", "body": "Nội dung", "author": "Tác giả",
+    "published_at": "Ngày đăng", "source_url": "Đường dẫn nguồn", "source": "Nguồn",
+    "voice": "Giọng đọc", "rate": "Tốc độ", "engine": "Bộ đọc", "Content-Type": "Kiểu nội dung",
+    "language": "Ngôn ngữ", "token": "Mã truy cập"
+  };
+  // Which form control to mark invalid for an API field: everything parsed from the paste
+  // lives in the one textarea; the token on 401/403; the voice in its select.
+  var PASTED = ["title", "lead", "body", "author", "published_at", "source_url", "source", "language"];
+  function controlFor(field, status) {
+    if (status === 401 || status === 403 || field === "token") { return form.token; }
+    if (field === "voice") { return form.voice; }
+    if (PASTED.indexOf(field) >= 0) { return form.paste; }
+    return null;
+  }
+  function clearErrors() {
+    form.querySelectorAll("[aria-invalid]").forEach(function (c) {
+      c.removeAttribute("aria-invalid");
+      if (c.dataset.describedby !== undefined) {
+        if (c.dataset.describedby) { c.setAttribute("aria-describedby", c.dataset.describedby); }
+        else { c.removeAttribute("aria-describedby"); }
+        delete c.dataset.describedby;
+      }
+    });
+  }
+  // errors: [{field, message, status}]. An error summary that takes focus (the reader asked
+  // for this by pressing a button); each error links to its field, which is marked invalid
+  // and described by the error.
+  function showErrors(errors) {
+    clearErrors();
+    var box = el("div", null, "error-summary");
+    box.id = "loi-tom-tat";
+    box.tabIndex = -1;
+    box.setAttribute("aria-labelledby", "loi-tieu-de");
+    var title = el("h3", errors.length > 1 ? "Có " + errors.length + " lỗi cần sửa" : "Có lỗi cần sửa");
+    title.id = "loi-tieu-de";
+    box.appendChild(title);
+    var list = el("ul");
+    errors.forEach(function (err, i) {
+      var text = "Lỗi" + (err.field ? " ở trường “" + (LABELS[err.field] || err.field) + "”" : "") +
+        ": " + (err.message || "không rõ");
+      var item = el("li", null, "warning");
+      item.id = "loi-" + (i + 1);
+      var control = controlFor(err.field, err.status);
+      if (control) {
+        var a = el("a", text); a.href = "#" + control.id; item.appendChild(a);
+        if (!control.hasAttribute("aria-invalid")) {
+          control.dataset.describedby = control.getAttribute("aria-describedby") || "";
+          control.setAttribute("aria-invalid", "true");
+          control.setAttribute("aria-describedby", (item.id + " " + control.dataset.describedby).trim());
+        }
+      } else {
+        item.textContent = text;
+      }
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    out.replaceChildren(box);
+    section.hidden = false;
+    box.focus();
+  }
+  function apiError(res) {
+    var err = (res.data && res.data.error) || {};
+    return {field: err.field, message: err.message, status: res.status};
+  }
+  // What can be checked before asking the server.
+  function localErrors(needToken) {
+    var errors = [];
+    if (!form.paste.value.trim()) {
+      errors.push({field: "body", message: "Hãy dán hoặc gõ nội dung bản tin."});
+    }
+    if (needToken && !form.token.value.trim()) {
+      errors.push({field: "token", message: "Cần mã truy cập của biên tập viên để gửi."});
+    }
+    return errors;
   }
   function parsedNode(p) {
     var dl = el("dl", null, "parsed");
@@ -47,16 +120,18 @@
     if (token) { headers.Authorization = "Bearer " + token; }
     var voice = encodeURIComponent(form.voice.value);
     return fetch(url + "?voice=" + voice + "&style=" + voice, {method: "POST", headers: headers, body: form.paste.value})
-      .then(function (r) { return r.json().then(function (d) { return {ok: r.ok, data: d}; }); })
-      .catch(function () { return {ok: false, data: {error: {message: "Không kết nối được máy chủ."}}}; });
+      .then(function (r) { return r.json().then(function (d) { return {ok: r.ok, status: r.status, data: d}; }); })
+      .catch(function () { return {ok: false, status: 0, data: {error: {message: "Không kết nối được máy chủ."}}}; });
   }
   form.paste.addEventListener("input", function () {
     count.textContent = form.paste.value.length + " / " + limit + " ký tự.";
   });
   form.querySelector("[data-action=preview]").addEventListener("click", function () {
-    if (!form.paste.value.trim()) { show([el("p", "Hãy dán hoặc gõ nội dung bản tin trước.", "warning")]); return; }
+    clearErrors();
+    var errors = localErrors(false);
+    if (errors.length) { showErrors(errors); return; }
     request("/api/v1/preview").then(function (res) {
-      if (!res.ok) { show([errorNode(res.data)]); return; }
+      if (!res.ok) { showErrors([apiError(res)]); return; }
       var nodes = [el("h3", "Các phần đã nhận ra")];
       if (res.data.parsed) { nodes.push(parsedNode(res.data.parsed)); }
       nodes.push(el("h3", "Cách đọc từng câu"));
@@ -104,10 +179,12 @@
   }
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
-    if (!form.token.value.trim()) { show([el("p", "Cần mã truy cập của biên tập viên để gửi.", "warning")]); return; }
+    clearErrors();
+    var errors = localErrors(true);
+    if (errors.length) { showErrors(errors); return; }
     try { window.sessionStorage.setItem("bantin_token", form.token.value.trim()); } catch (e) { /* no storage */ }
     request("/api/v1/bulletins").then(function (res) {
-      if (!res.ok) { show([errorNode(res.data)]); return; }
+      if (!res.ok) { showErrors([apiError(res)]); return; }
       var p = el("p", "Đã nhận bản tin “" + res.data.title + "” (số " + res.data.id + "). ");
       var a = el("a", "Mở trang đọc"); a.href = res.data.links.page; p.appendChild(a);
       var nodes = [p];

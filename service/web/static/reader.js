@@ -27,7 +27,7 @@
   var section = document.querySelector(".player[data-bulletin]");
   if (!section) { return; }
   var RATES = ["0.75", "1", "1.25", "1.5", "1.75", "2"];
-  var audio = null, spans = [], current = null;
+  var audio = null, spans = [], stops = [], current = null;
 
   // ---- Times in words: "1 phút 5 giây trên 4 phút 41 giây" ------------------------------
   function words(t) {
@@ -46,10 +46,37 @@
   function rateWords(r) { return String(r).replace(".", ",") + " lần"; }
 
   // ---- Transcript -----------------------------------------------------------------------
+  // Sentences stay plain text for reading (no role on each one: a screen reader would say
+  // "button" after every sentence). The transcript as a whole is a named group described by
+  // the visible hint, so entering it says what it does; one real button, "Đọc từ câu đang
+  // chọn", is the next Tab stop and reads from the chosen sentence.
+  var transcript = document.querySelector("[data-transcript]");
+  var readFrom = document.querySelector("[data-read-from]");
   function start(span) { return parseFloat(span.dataset.start); }
   function collectSpans() {
-    spans = Array.prototype.slice.call(document.querySelectorAll(".s[data-start]"));
-    spans.forEach(function (s, i) { s.tabIndex = i === 0 ? 0 : -1; });
+    spans = audio ? Array.prototype.slice.call(document.querySelectorAll(".s[data-start]")) : [];
+    // Keyboard stops: the sentences inside the transcript (the title above is only clickable).
+    stops = spans.filter(function (s) { return transcript && transcript.contains(s); });
+    var on = stops.length > 0;
+    spans.forEach(function (s) { s.tabIndex = s === stops[0] ? 0 : -1; });
+    if (!transcript) { return; }
+    document.querySelectorAll("[data-transcript-hint], [data-transcript-actions]").forEach(function (e) {
+      e.hidden = !on;
+    });
+    if (on) {
+      transcript.setAttribute("role", "group");
+      transcript.setAttribute("aria-label", "Nội dung bản tin — chọn câu để nghe từ đó");
+      transcript.setAttribute("aria-describedby", "goi-y-cau");
+      describeChosen(stops[0]);
+    } else {
+      ["role", "aria-label", "aria-describedby"].forEach(function (a) { transcript.removeAttribute(a); });
+    }
+  }
+  function chosen() {
+    return stops.filter(function (s) { return s.tabIndex === 0; })[0] || stops[0];
+  }
+  function describeChosen(span) {
+    if (readFrom && span) { readFrom.setAttribute("aria-describedby", span.id); }
   }
   function spanAt(t) {
     var found = null;
@@ -59,7 +86,9 @@
     return found;
   }
   function setRoving(span) {
-    spans.forEach(function (s) { s.tabIndex = s === span ? 0 : -1; });
+    if (stops.indexOf(span) < 0) { return; }
+    stops.forEach(function (s) { s.tabIndex = s === span ? 0 : -1; });
+    describeChosen(span);
   }
   function setCurrent(span) {
     if (span === current) { return; }
@@ -81,17 +110,21 @@
   }
   document.addEventListener("click", function (ev) {
     var span = ev.target.closest && ev.target.closest(".s[data-start]");
-    if (span && audio) { setRoving(span); seekTo(start(span), true); }
+    if (span && audio && spans.indexOf(span) >= 0) { setRoving(span); seekTo(start(span), true); return; }
+    if (ev.target.closest && ev.target.closest("[data-read-from]") && audio && stops.length) {
+      seekTo(start(chosen()), true);
+    }
   });
   document.addEventListener("keydown", function (ev) {
     var span = ev.target.closest && ev.target.closest(".s[data-start]");
-    if (!span || ev.ctrlKey || ev.altKey || ev.metaKey) { return; }
-    var i = spans.indexOf(span), next = null;
+    if (!span || spans.indexOf(span) < 0 || ev.ctrlKey || ev.altKey || ev.metaKey) { return; }
+    var i = stops.indexOf(span), next = null;
     if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); seekTo(start(span), true); return; }
-    if (ev.key === "ArrowDown" || ev.key === "ArrowRight") { next = spans[i + 1]; }
-    else if (ev.key === "ArrowUp" || ev.key === "ArrowLeft") { next = spans[i - 1]; }
-    else if (ev.key === "Home") { next = spans[0]; }
-    else if (ev.key === "End") { next = spans[spans.length - 1]; }
+    if (i < 0) { return; }
+    if (ev.key === "ArrowDown" || ev.key === "ArrowRight") { next = stops[i + 1]; }
+    else if (ev.key === "ArrowUp" || ev.key === "ArrowLeft") { next = stops[i - 1]; }
+    else if (ev.key === "Home") { next = stops[0]; }
+    else if (ev.key === "End") { next = stops[stops.length - 1]; }
     else { return; }
     ev.preventDefault();
     if (next) { setRoving(next); next.focus(); }
@@ -185,6 +218,8 @@
   var KEYS = {"k": "toggle", "j": "back", "l": "forward", ",": "prev-sentence", ".": "next-sentence",
     "[": "prev-paragraph", "]": "next-paragraph", "-": "slower", "=": "faster", "+": "faster"};
 
+  // Only the reading page has the shortcut list and its on/off switch; the embed has neither,
+  // so there no shortcut is ever active (a portal's own keys and the screen reader's win).
   function shortcutsOn() {
     var box = el("[data-shortcuts-toggle]");
     return !!box && box.checked;
@@ -229,7 +264,6 @@
     audio = document.getElementById("audio");
     collectSpans();
     if (!audio) { return; }
-    unhide("[data-js-only]");
     audio.removeAttribute("controls");
     audio.hidden = true;
     unhide("[data-controls]");
