@@ -170,11 +170,14 @@ def list_bulletins(
     return rows[:limit], nxt
 
 
-def stale_renditions(s: Session, queued_before: datetime, running_before: datetime) -> list[int]:
-    """Renditions that were never sent, or whose worker went silent."""
+def stale_renditions(s: Session, queued_before: datetime, running_before: datetime,
+                     created_before: datetime) -> list[int]:
+    """Renditions never sent (after a grace period for the web app's own send), sent
+    long ago but never started (a lost message), or whose worker went silent."""
     never_sent = select(Rendition.id).where(
         Rendition.status == "queued",
-        (Rendition.enqueued_at.is_(None)) | (Rendition.enqueued_at < queued_before),
+        ((Rendition.enqueued_at.is_(None)) & (Rendition.created_at < created_before))
+        | (Rendition.enqueued_at < queued_before),
     )
     silent = select(Rendition.id).where(
         Rendition.status == "synthesizing", Rendition.heartbeat_at < running_before

@@ -60,6 +60,8 @@ class Settings:
     audio_profiles: tuple[str, ...] = ("web", "podcast", "loudspeaker", "telephony")
     reconcile_seconds: float = 30.0
     stale_job_seconds: float = 600.0
+    heartbeat_seconds: float = 10.0
+    heartbeat_timeout_seconds: float = 60.0
     engine_timeout_seconds: float = 15.0
     visibility_timeout: float = 3600.0
     extra: dict[str, str] = field(default_factory=dict)
@@ -122,6 +124,8 @@ class Settings:
             audio_profiles=profiles,
             reconcile_seconds=_float(env, "RECONCILE_SECONDS", 30.0),
             stale_job_seconds=_float(env, "STALE_JOB_SECONDS", 600.0),
+            heartbeat_seconds=_float(env, "HEARTBEAT_SECONDS", 10.0),
+            heartbeat_timeout_seconds=_float(env, "HEARTBEAT_TIMEOUT_SECONDS", 60.0),
             engine_timeout_seconds=_float(env, "ENGINE_TIMEOUT_SECONDS", 15.0),
             visibility_timeout=_float(env, "BROKER_VISIBILITY_TIMEOUT", 3600.0),
         )

@@ -24,6 +24,7 @@ from service.db import session_scope
 from service.document import Document, Sentence, build_document
 from service.lexicon import respellings
 from service.models import Bulletin, Rendition, utcnow
+from workers import jobstate as state
 from workers import render
 from workers.context import WorkerContext
 
@@ -48,15 +49,23 @@ class Job:
 def claim(ctx: WorkerContext, rendition_id: int) -> Job | None:
     """Atomically take the rendition unless another worker is alive on it or it is done."""
     now = utcnow()
-    stale = now - timedelta(seconds=ctx.settings.stale_job_seconds)
+    stale = now - timedelta(seconds=ctx.settings.heartbeat_timeout_seconds)
+    claimable = or_(Rendition.status == "queued",
+                    (Rendition.status == "synthesizing") & (Rendition.heartbeat_at < stale))
     with session_scope(ctx.sessions) as s:
-        taken = s.execute(  # type: ignore[attr-defined]
+        exhausted = s.execute(  # type: ignore[attr-defined]
             update(Rendition)
-            .where(Rendition.id == rendition_id)
-            .where(or_(Rendition.status == "queued",
-                       (Rendition.status == "synthesizing") & (Rendition.heartbeat_at < stale)))
+            .where(Rendition.id == rendition_id, claimable,
+                   Rendition.attempts >= state.MAX_ATTEMPTS)
+            .values(status="failed", finished_at=now,
+                    error=f"Đã thử {state.MAX_ATTEMPTS} lần nhưng tiến trình tạo âm thanh đều "
+                          "dừng giữa chừng. Hãy báo quản trị viên hoặc rút gọn bản tin.")
+        ).rowcount
+        taken = 0 if exhausted else s.execute(  # type: ignore[attr-defined]
+            update(Rendition)
+            .where(Rendition.id == rendition_id, claimable)
             .values(status="synthesizing", started_at=now, heartbeat_at=now,
-                    attempts=Rendition.attempts + 1, error=None)
+                    attempts=Rendition.attempts + 1)
         ).rowcount
         if not taken:
             return None
@@ -75,14 +84,6 @@ def claim(ctx: WorkerContext, rendition_id: int) -> Job | None:
         )
 
 
-def _progress(ctx: WorkerContext, rendition_id: int) -> Callable[[int], None]:
-    def report(done: int) -> None:
-        with session_scope(ctx.sessions) as s:
-            s.execute(update(Rendition).where(Rendition.id == rendition_id)
-                      .values(progress_done=done, heartbeat_at=utcnow()))
-    return report
-
-
 def spoken_forms(job: Job) -> tuple[list[str], list[str]]:
     """Normalize each sentence; returns spoken texts and the audit warnings."""
     style = "south" if job.voice == "south" else "north"
@@ -96,44 +97,61 @@ def spoken_forms(job: Job) -> tuple[list[str], list[str]]:
 
 
 def render_rendition(ctx: WorkerContext, rendition_id: int) -> str:
-    job = claim(ctx, rendition_id)
+    try:
+        job = claim(ctx, rendition_id)
+    except Exception as exc:
+        state.fail(ctx, rendition_id, _internal(exc))
+        raise
     if job is None:
-        log.info("rendition %s: nothing to do (done, missing or taken)", rendition_id)
+        log.info("rendition %s: nothing to do (done, missing, taken or given up)", rendition_id)
         return "skipped"
+    with state.Heartbeat(ctx, rendition_id, ctx.settings.heartbeat_seconds):
+        return _render(ctx, job)
+
+
+def _internal(exc: BaseException) -> str:
+    return ("Lỗi nội bộ khi tạo âm thanh; hệ thống không tự thử lại. Hãy báo quản trị viên "
+            f"(mã lỗi {type(exc).__name__}) hoặc bấm tạo lại sau khi lỗi được sửa.")
+
+
+def _render(ctx: WorkerContext, job: Job) -> str:
+    rid = job.rendition_id
     try:
         spoken, warnings = spoken_forms(job)
+        if not any(text.strip() for text in spoken):
+            state.fail(ctx, rid, "Bản tin không có nội dung đọc được: sau khi chuẩn hóa, không "
+                                 "câu nào còn chữ để đọc. Hãy kiểm tra lại văn bản.")
+            return "failed"
         chain = ctx.chain(job.engines)
-        out = render.produce(chain, job, spoken, _progress(ctx, rendition_id),
-                             on_first=_first_part(ctx, rendition_id))
-    except PermanentEngineError as exc:
-        _fail(ctx, rendition_id, str(exc))
-        return "failed"
-    except TransientEngineError as exc:
-        # Every engine is busy or unreachable for now: give the job back and retry later.
-        _requeue(ctx, rendition_id, str(exc))
-        raise RetryLater(exc.retry_after or 60.0, str(exc)) from exc
-    except Exception as exc:
-        _fail(ctx, rendition_id, f"Lỗi nội bộ khi tạo âm thanh ({type(exc).__name__}).")
-        raise
-    files = {fmt: {"name": ctx.storage.put(data, ext), "bytes": len(data)}
-             for fmt, (ext, data) in out.files.items()}
-    files.pop("first", None)
-    cues = out.cues
-    files["timings"] = {"name": ctx.storage.put(
-        json.dumps({"cues": cues}, ensure_ascii=False).encode(), "json")}
-    files["vtt"] = {"name": ctx.storage.put(out.vtt.encode("utf-8"), "vtt")}
-    with session_scope(ctx.sessions) as s:
-        r = s.get(Rendition, rendition_id)
-        if r is None:
-            return "gone"
-        r.status, r.files, r.cues = "ready", {**(r.files or {}), **files}, cues
-        r.duration_ms, r.engine, r.engine_voice = out.duration_ms, out.engine, out.engine_voice
+        out = render.produce(chain, job, spoken, lambda done: state.progress(ctx, rid, done),
+                             on_first=_first_part(ctx, rid))
+        files = {fmt: {"name": ctx.storage.put(data, ext), "bytes": len(data)}
+                 for fmt, (ext, data) in out.files.items()}
+        files["timings"] = {"name": ctx.storage.put(
+            json.dumps({"cues": out.cues}, ensure_ascii=False).encode(), "json")}
+        files["vtt"] = {"name": ctx.storage.put(out.vtt.encode("utf-8"), "vtt")}
         if out.fallback:
             warnings.insert(0, f"Đã chuyển sang bộ đọc {out.engine}: {out.fallback}")
-        r.normalizer_version, r.warnings = NORMALIZER_VERSION, warnings[:200]
-        r.progress_done, r.finished_at = len(job.sentences), utcnow()
-    log.info("rendition %s ready: %s ms by %s (%s engine calls)", rendition_id,
-             out.duration_ms, out.engine, out.engine_calls)
+        with session_scope(ctx.sessions) as s:
+            r = s.get(Rendition, rid)
+            if r is None:
+                return "gone"
+            r.status, r.files, r.cues = "ready", {**(r.files or {}), **files}, out.cues
+            r.duration_ms, r.engine, r.engine_voice = (out.duration_ms, out.engine,
+                                                       out.engine_voice)
+            r.normalizer_version, r.warnings = NORMALIZER_VERSION, warnings[:200]
+            r.progress_done, r.finished_at, r.error = len(job.sentences), utcnow(), None
+    except PermanentEngineError as exc:
+        state.fail(ctx, rid, str(exc))
+        return "failed"
+    except TransientEngineError as exc:
+        # Every engine is busy or unreachable for now: the task retries later.
+        raise RetryLater(exc.retry_after or 60.0, str(exc)) from exc
+    except Exception as exc:
+        state.fail(ctx, rid, _internal(exc))
+        raise
+    log.info("rendition %s ready: %s ms by %s (%s engine calls)", rid, out.duration_ms,
+             out.engine, out.engine_calls)
     _extra_profiles(ctx, job, spoken, chain)
     return "ready"
 
@@ -150,7 +168,7 @@ def _first_part(ctx: WorkerContext, rendition_id: int) -> Callable[[str, bytes],
 
 
 def _extra_profiles(ctx: WorkerContext, job: Job, spoken: list[str], chain: Any) -> None:
-    """Podcast, loudspeaker and telephony files, added once the web audio is playable.
+    """Opus, podcast, loudspeaker and telephony files, added once the web MP3 plays.
 
     A failure here never un-readies the rendition: it is logged and shown as a warning.
     """
@@ -158,24 +176,15 @@ def _extra_profiles(ctx: WorkerContext, job: Job, spoken: list[str], chain: Any)
         try:
             files, _cues = render.produce_profile(chain, job, spoken, name,
                                                   ctx.settings.station_name)
+            stored = {key: {"name": ctx.storage.put(data, ext), "bytes": len(data)}
+                      for key, (ext, data) in files.items()}
         except Exception as exc:
             log.exception("rendition %s: profile %s failed", job.rendition_id, name)
-            _add_files(ctx, job.rendition_id, {}, f"Không tạo được bản {name}: {exc}")
+            state.add_files(ctx, job.rendition_id, {},
+                            f"Không tạo được bản âm thanh “{name}” ({type(exc).__name__}); "
+                            "bản nghe trên web vẫn dùng được. Hãy báo quản trị viên.")
             continue
-        stored = {key: {"name": ctx.storage.put(data, ext), "bytes": len(data)}
-                  for key, (ext, data) in files.items()}
-        _add_files(ctx, job.rendition_id, stored, None)
-
-
-def _add_files(ctx: WorkerContext, rendition_id: int, files: dict[str, Any],
-               warning: str | None) -> None:
-    with session_scope(ctx.sessions) as s:
-        r = s.get(Rendition, rendition_id)
-        if r is None:
-            return
-        r.files = {**(r.files or {}), **files}
-        if warning:
-            r.warnings = [*(r.warnings or []), warning]
+        state.add_files(ctx, job.rendition_id, stored)
 
 
 class RetryLater(Exception):
@@ -184,22 +193,3 @@ class RetryLater(Exception):
     def __init__(self, seconds: float, message: str) -> None:
         super().__init__(message)
         self.seconds = seconds
-
-
-def _requeue(ctx: WorkerContext, rendition_id: int, message: str) -> None:
-    with session_scope(ctx.sessions) as s:
-        s.execute(update(Rendition).where(Rendition.id == rendition_id)
-                  .values(status="queued", error=f"Đang thử lại: {message}",
-                          enqueued_at=utcnow(), progress_done=0))
-
-
-def fail(ctx: WorkerContext, rendition_id: int, message: str) -> None:
-    """Give up on a rendition for good (retries exhausted)."""
-    _fail(ctx, rendition_id, message)
-
-
-def _fail(ctx: WorkerContext, rendition_id: int, message: str) -> None:
-    log.error("rendition %s failed: %s", rendition_id, message)
-    with session_scope(ctx.sessions) as s:
-        s.execute(update(Rendition).where(Rendition.id == rendition_id)
-                  .values(status="failed", error=message, finished_at=utcnow()))

@@ -18,9 +18,10 @@ log = logging.getLogger(__name__)
 
 def reconcile(ctx: WorkerContext, app: Celery) -> int:
     now = utcnow()
-    stale = timedelta(seconds=ctx.settings.stale_job_seconds)
+    resend = timedelta(seconds=ctx.settings.stale_job_seconds)
+    silent = timedelta(seconds=ctx.settings.heartbeat_timeout_seconds)
     with session_scope(ctx.sessions) as s:
-        ids = stale_renditions(s, now - stale, now - stale)
+        ids = stale_renditions(s, now - resend, now - silent, now - timedelta(seconds=15))
         for rid in ids:
             r = s.get(Rendition, rid)
             if r is not None:

@@ -24,17 +24,18 @@ def context(app: Celery) -> WorkerContext:
 def register(app: Celery) -> None:
     @app.task(name=SYNTHESIZE, bind=True, acks_late=True, max_retries=5)
     def synthesize(self: Any, rendition_id: int) -> str:
-        from workers import pipeline
+        from workers import jobstate, pipeline
 
         try:
             return pipeline.render_rendition(context(app), int(rendition_id))
         except pipeline.RetryLater as exc:
             if self.request.retries >= self.max_retries:
                 attempts = self.max_retries + 1
-                pipeline.fail(context(app), int(rendition_id),
+                jobstate.fail(context(app), int(rendition_id),
                               f"Không bộ đọc nào dùng được sau {attempts} lần thử: {exc}")
                 return "failed"
             backoff = min(3600.0, max(exc.seconds, 30.0 * 2 ** self.request.retries))
+            jobstate.requeue(context(app), int(rendition_id), str(exc), backoff)
             raise self.retry(countdown=backoff, exc=exc) from exc
 
     @app.task(name=RECONCILE, ignore_result=True)

@@ -27,7 +27,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _text(parent: ET.Element, tag: str, value: str, **attrs: str) -> ET.Element:
-    el = ET.SubElement(parent, tag, **attrs)
+    el = ET.SubElement(parent, tag, attrib=dict(attrs))
     el.text = _NOT_XML.sub("", value)
     return el
 

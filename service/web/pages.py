@@ -203,10 +203,11 @@ def _reading_context(b: Bulletin) -> dict[str, Any]:
     duration = state["duration"] or 0
     shown_title = display_title(b.title)
     # The title block is shown as a seekable sentence only when it has something visible.
-    title_block = next((bl for bl in blocks if bl["kind"] == "title"), None)
-    if title_block is not None and not has_visible_text(
-            " ".join(s["text"] for s in title_block["sentences"])):
-        title_block["kind"] = "hidden-title"
+    # (An invisible title keeps its sentence number for the audio, but is not shown.)
+    if not has_visible_text(b.title):
+        for bl in blocks:
+            if bl["kind"] == "title":
+                bl["kind"] = "hidden-title"
     embed_url = f"{settings().public_url}/embed/{b.id}"
     return {
         "b": b,

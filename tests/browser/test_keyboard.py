@@ -93,6 +93,18 @@ def test_play_seek_and_shortcuts_by_keyboard(new_page: Callable[..., Any], stack
 
     # Seek to a sentence: Tab to the transcript, arrows to choose, Enter to read from there.
     info = tab_until(page, lambda i: i["sentence"])
+    # Entering the transcript says what it is for: a named group described by the visible
+    # hint. The sentences themselves stay plain text (no role), so reading is not noisy.
+    group = page.evaluate("""() => { const t = document.activeElement.closest('[data-transcript]');
+      const hint = document.getElementById(t.getAttribute('aria-describedby'));
+      return {role: t.getAttribute('role'), name: t.getAttribute('aria-label'),
+              hint: hint && !hint.hidden ? hint.innerText : null,
+              sentenceRole: document.activeElement.getAttribute('role'),
+              live: !!t.closest('[aria-live]')}; }""")
+    assert group["role"] == "group"
+    assert group["name"] == "Nội dung bản tin — chọn câu để nghe từ đó"
+    assert group["hint"] and "Enter" in group["hint"]
+    assert group["sentenceRole"] is None and group["live"] is False
     for _ in range(3):
         page.keyboard.press("ArrowDown")
     focused = page.evaluate("document.activeElement.id")
@@ -103,5 +115,44 @@ def test_play_seek_and_shortcuts_by_keyboard(new_page: Callable[..., Any], stack
     t = page.evaluate("document.getElementById('audio').currentTime")
     assert start - 0.01 <= t < start + 3
     assert page.evaluate("document.activeElement.id") == focused, "focus stays put"
+    page.evaluate("document.getElementById('audio').pause()")
+
+    # The same by a real button, the next Tab stop: it names the chosen sentence.
+    page.keyboard.press("ArrowDown")
+    chosen = page.evaluate("document.activeElement.id")
+    info = tab_until(page, lambda i: i["text"] == "Đọc từ câu đang chọn", limit=2)
+    assert info["tag"] == "BUTTON"
+    assert page.evaluate("document.activeElement.getAttribute('aria-describedby')") == chosen
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        f"document.querySelector('#{chosen}').getAttribute('aria-current') === 'true'")
+    assert page.evaluate("document.activeElement.dataset.readFrom") == "", "focus stays put"
+    page.evaluate("document.getElementById('audio').pause()")
+    assert page.js_errors == []
+
+
+def test_embed_has_no_shortcuts(new_page: Callable[..., Any], stack: Stack,
+                                bulletin: dict[str, Any]) -> None:
+    """The embed has no shortcut list or switch, so no key does anything there, and nothing
+    on the page (visible or for screen readers) mentions shortcuts."""
+    page = new_page()
+    page.goto(f"{stack.url}/embed/{bulletin['id']}")
+    page.wait_for_selector("[data-controls]:not([hidden])")
+    assert page.locator("[data-shortcuts], [data-shortcuts-toggle], #goi-y-phim-tat").count() == 0
+    assert "Phím tắt" not in page.evaluate("document.body.textContent")
+    assert page.locator("[aria-describedby~=goi-y-phim-tat]").count() == 0
+    tab_until(page, lambda i: i["act"] == "forward")
+    t0 = page.evaluate("document.getElementById('audio').currentTime")
+    for key in ("l", "k", "."):
+        page.keyboard.press(key)
+    assert page.evaluate("document.getElementById('audio').currentTime") == t0
+    assert page.evaluate("document.getElementById('audio').paused") is True
+    # The transcript still works from the keyboard, as the embed's hint says.
+    tab_until(page, lambda i: i["sentence"])
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.id")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        f"document.querySelector('#{focused}').getAttribute('aria-current') === 'true'")
     page.evaluate("document.getElementById('audio').pause()")
     assert page.js_errors == []

@@ -74,3 +74,54 @@ def test_editor_preview_submit_progress(new_page: Callable[..., Any], stack: Sta
     assert page.evaluate("document.querySelector('#editor-progress progress').value") == 100
     shot(page, "editor-submitted")
     assert page.js_errors == []
+
+
+INVALID = """(id) => { const c = document.getElementById(id);
+  const ids = (c.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+  return {invalid: c.getAttribute('aria-invalid'),
+          described: ids.map(i => document.getElementById(i).innerText).join(' | ')}; }"""
+
+
+def test_editor_errors_name_fields_in_vietnamese(new_page: Callable[..., Any],
+                                                 stack: Stack) -> None:
+    page = new_page()
+    page.goto(f"{stack.url}/editor")
+    summary = page.locator("#loi-tom-tat")
+    page.get_by_label("Mã truy cập của biên tập viên").fill(stack.token)
+
+    # Empty paste: checked before sending; the summary takes focus, the field is marked.
+    page.get_by_role("button", name="Gửi bản tin").click()
+    summary.wait_for()
+    assert page.evaluate("document.activeElement.id") == "loi-tom-tat"
+    assert "Lỗi ở trường “Nội dung”" in summary.inner_text()
+    paste = page.evaluate(INVALID, "paste")
+    assert paste["invalid"] == "true"
+    assert "Nội dung" in paste["described"] and "ký tự" in paste["described"], paste
+
+    # A title and nothing else: the API's "body" error, in Vietnamese, on the textarea.
+    page.get_by_label("Nội dung bản tin").fill("Chỉ có tiêu đề")
+    page.get_by_role("button", name="Gửi bản tin").click()
+    page.wait_for_function(
+        "document.querySelector('#loi-tom-tat') && !document.querySelector('#loi-tom-tat')"
+        ".innerText.includes('Hãy dán')")
+    text = summary.inner_text()
+    assert "“Nội dung”" in text or "“Tiêu đề”" in text, text
+    assert "“body”" not in text and "“title”" not in text
+    assert page.evaluate(INVALID, "paste")["invalid"] == "true"
+    assert page.evaluate("document.activeElement.id") == "loi-tom-tat"
+
+    # A wrong token: the token field is the invalid one now; the textarea is cleared.
+    page.get_by_label("Nội dung bản tin").fill(SAMPLE.read_text(encoding="utf-8"))
+    page.get_by_label("Mã truy cập của biên tập viên").fill("sai-ma")
+    page.get_by_role("button", name="Xem trước cách đọc").click()
+    page.locator("#editor-result").get_by_text("Cách đọc từng câu").wait_for()
+    assert page.evaluate(INVALID, "paste")["invalid"] is None, "cleared on the next attempt"
+    page.get_by_role("button", name="Gửi bản tin").click()
+    page.wait_for_function("document.getElementById('token').getAttribute('aria-invalid')")
+    token = page.evaluate(INVALID, "token")
+    assert token["invalid"] == "true" and "Mã truy cập" in token["described"], token
+    assert "Chỉ cần khi gửi" in token["described"], "the help text stays in the description"
+    assert page.evaluate(INVALID, "paste")["invalid"] is None
+    assert page.evaluate("document.getElementById('paste').getAttribute('aria-describedby')") \
+        == "paste-help"
+    assert page.js_errors == []

@@ -47,7 +47,7 @@ class Stack:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             body: dict[str, Any] = requests.get(
-                f"{self.url}/api/v1/bulletins/{bulletin_id}", timeout=10).json()
+                f"{self.url}/api/v1/bulletins/{bulletin_id}", timeout=30).json()
             if body["status"] in states:
                 return body
             time.sleep(0.3)

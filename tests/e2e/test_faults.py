@@ -54,7 +54,7 @@ class RedisProcess:
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=30)
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_broker_down_at_submit_is_sent_later(tmp_path: Path, restartable_redis: 
                              headers=stack.headers(**{"Content-Type": "text/plain"}), timeout=30)
         assert resp.status_code == 202, resp.text
         bid = resp.json()["id"]
-        assert requests.get(f"{stack.url}/api/v1/bulletins/{bid}", timeout=10).json()[
+        assert requests.get(f"{stack.url}/api/v1/bulletins/{bid}", timeout=30).json()[
             "status"] == "queued"
         restartable_redis.start()
         done = stack.wait_for(bid, timeout=120)
@@ -87,21 +87,22 @@ def test_worker_killed_mid_job_is_redone(tmp_path: Path, restartable_redis: Redi
     long_text = sample_text.replace("Hương Dịu", "") + "\n\n".join(
         [sample_text.split("PublishingPortal - Block_BanTin_ViewData")[1].replace("Hương Dịu", "")]
         * 5) + "\nHương Dịu"
-    env = {"BROKER_VISIBILITY_TIMEOUT": "4", "STALE_JOB_SECONDS": "4"}
+    env = {"BROKER_VISIBILITY_TIMEOUT": "4", "HEARTBEAT_TIMEOUT_SECONDS": "4",
+           "HEARTBEAT_SECONDS": "1"}
     with run_stack(tmp_path, restartable_redis.url, extra_env=env) as stack:
         resp = requests.post(f"{stack.url}/api/v1/bulletins", data=long_text.encode(),
                              headers=stack.headers(**{"Content-Type": "text/plain"}), timeout=30)
         bid = resp.json()["id"]
         deadline = time.monotonic() + 60
         while True:
-            state = requests.get(f"{stack.url}/api/v1/bulletins/{bid}", timeout=10).json()
+            state = requests.get(f"{stack.url}/api/v1/bulletins/{bid}", timeout=30).json()
             if state["status"] == "synthesizing":
                 break
             assert state["status"] == "queued" and time.monotonic() < deadline, state
             time.sleep(0.02)
         os.killpg(stack.worker.pid, signal.SIGKILL)
         stack.worker.wait()
-        state = requests.get(f"{stack.url}/api/v1/bulletins/{bid}", timeout=10).json()
+        state = requests.get(f"{stack.url}/api/v1/bulletins/{bid}", timeout=30).json()
         assert state["status"] == "synthesizing", "the job finished before the kill; test is moot"
         stack.start_worker("--beat")
         done = stack.wait_for(bid, timeout=180)

@@ -90,7 +90,8 @@
   }
   function apiError(res) {
     var err = (res.data && res.data.error) || {};
-    return {field: err.field, message: err.message, status: res.status};
+    var field = err.field || (res.status === 401 || res.status === 403 ? "token" : null);
+    return {field: field, message: err.message, status: res.status};
   }
   // What can be checked before asking the server.
   function localErrors(needToken) {

@@ -1,0 +1,82 @@
+"""A rendition's state in the database, as the worker moves it along.
+
+Every transition is one short transaction, so the page sees progress at once and a
+worker that dies leaves a row the reconciler can recognise: `synthesizing` with a
+heartbeat that stopped. A heartbeat thread keeps the row fresh while long steps run
+(mastering and encoding an hour of audio takes a while), so "silent" means "dead".
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import update
+
+from service.db import session_scope
+from service.models import Rendition, utcnow
+from workers.context import WorkerContext
+
+log = logging.getLogger(__name__)
+
+#: a rendition that failed this many times (worker crash, bug) is not tried again
+MAX_ATTEMPTS = 5
+
+
+def set_values(ctx: WorkerContext, rendition_id: int, **values: Any) -> None:
+    with session_scope(ctx.sessions) as s:
+        s.execute(update(Rendition).where(Rendition.id == rendition_id).values(**values))
+
+
+def progress(ctx: WorkerContext, rendition_id: int, done: int) -> None:
+    set_values(ctx, rendition_id, progress_done=done, heartbeat_at=utcnow())
+
+
+def fail(ctx: WorkerContext, rendition_id: int, message: str) -> None:
+    """Give up on a rendition for good, with a message an editor can act on."""
+    log.error("rendition %s failed: %s", rendition_id, message)
+    set_values(ctx, rendition_id, status="failed", error=message, finished_at=utcnow())
+
+
+def requeue(ctx: WorkerContext, rendition_id: int, message: str, delay: float) -> None:
+    """Hand the job back for a later retry; the reconciler leaves it alone until then."""
+    set_values(ctx, rendition_id, status="queued", error=f"Đang chờ thử lại: {message}",
+               enqueued_at=utcnow() + timedelta(seconds=delay), progress_done=0)
+
+
+def add_files(ctx: WorkerContext, rendition_id: int, files: dict[str, Any],
+              warning: str | None = None) -> None:
+    with session_scope(ctx.sessions) as s:
+        r = s.get(Rendition, rendition_id)
+        if r is None:
+            return
+        r.files = {**(r.files or {}), **files}
+        if warning:
+            r.warnings = [*(r.warnings or []), warning]
+
+
+class Heartbeat:
+    """Refreshes `heartbeat_at` every `interval` seconds while a job runs."""
+
+    def __init__(self, ctx: WorkerContext, rendition_id: int, interval: float) -> None:
+        self.ctx, self.rendition_id, self.interval = ctx, rendition_id, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                set_values(self.ctx, self.rendition_id, heartbeat_at=utcnow())
+            except Exception:  # a missed beat is not worth killing the job for
+                log.warning("heartbeat of rendition %s failed", self.rendition_id,
+                            exc_info=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
