@@ -24,8 +24,13 @@ def respellings(s: Session, source: str = "") -> list[Respelling]:
     return [Respelling(r.written, r.spoken) for r in chosen.values()]
 
 
-def affected_bulletins(s: Session, written: str, source: str, limit: int = 500) -> list[int]:
-    """Ids of bulletins whose text contains `written` as a whole word (newest first)."""
+def affected_bulletins(s: Session, written: str, source: str, limit: int = 5000) -> list[int]:
+    """Ids of bulletins whose text contains `written` as a whole word (newest first).
+
+    The SQL substring match only narrows the search; the whole-word check runs on every
+    candidate before the limit applies, so an old bulletin is never missed because
+    newer ones merely contain the letters.
+    """
     pattern = re.compile(rf"(?<!\w){re.escape(written)}(?!\w)", re.IGNORECASE)
     needle = f"%{written}%"
     q = select(Bulletin).where(
@@ -33,5 +38,11 @@ def affected_bulletins(s: Session, written: str, source: str, limit: int = 500) 
     )
     if source:
         q = q.where(Bulletin.source == source)
-    q = q.order_by(Bulletin.id.desc()).limit(limit)
-    return [b.id for b in s.scalars(q) if pattern.search(f"{b.title}\n{b.lead}\n{b.body}")]
+    q = q.order_by(Bulletin.id.desc()).execution_options(yield_per=200)
+    found: list[int] = []
+    for b in s.scalars(q):
+        if pattern.search(f"{b.title}\n{b.lead}\n{b.body}"):
+            found.append(b.id)
+            if len(found) >= limit:
+                break
+    return found
