@@ -68,6 +68,16 @@ def _spell_or_word(token: str) -> str:
     return token
 
 
+_LETTER_DOT_NAME = re.compile(
+    rf"(?<![\w.])([{re.escape(_UPPER)}])\.(?=[{re.escape(_UPPER)}][^\W\d_]*[^\W\d_](?![\w.]))"
+)
+
+
+def _letter_dot_name(m: re.Match[str]) -> str:
+    name = m.string[m.end() : m.end() + 40].split(None, 1)[0]
+    return m.group() if name.isupper() else f"{m.group(1)} "
+
+
 def abbreviations(text: str, style: Style) -> str:
     """Table abbreviations, ambiguous ones only in context.
 
@@ -79,7 +89,10 @@ def abbreviations(text: str, style: Style) -> str:
         said = expand_abbreviation(text, m.start(), m.end())
         return m.group() if said is None else f" {said} "
 
-    return _abbreviation_re().sub(repl, text)
+    text = _abbreviation_re().sub(repl, text)
+    # "V.League", "A.Sài Gòn": a lone capital glued to a name by "." is a prefix, not a
+    # sentence end (the table had its chance at "P.Bến Nghé", "Q.1" first).
+    return _LETTER_DOT_NAME.sub(_letter_dot_name, text) if "." in text else text
 
 
 def spell_capitals(text: str, style: Style) -> str:

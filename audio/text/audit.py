@@ -115,14 +115,15 @@ def audit(source: str, spoken: str, exempt: Iterable[str] = ()) -> tuple[str, li
     if not suspects:
         return _finish(source, spoken, exempt, warnings)
     if any(ch.isdigit() for ch in suspects):
-        warnings.append("digits left unverbalized; read digit by digit")
+        warnings.append("còn chữ số chưa đọc được, đã đọc từng chữ số: hãy kiểm tra cách đọc")
         spoken = re.sub(r"\d+", lambda m: f" {read_digits(_ascii_digits(m.group()))} ", spoken)
     spoken, bad = _drop_unspeakable(spoken)
     if bad:
-        names = ", ".join(f"{ch!r} ({unicodedata.name(ch, f'U+{ord(ch):04X}')})" for ch in bad)
-        warnings.append(f"unspoken symbols removed: {names}")
+        warnings.append(f"đã bỏ ký hiệu không đọc được: {', '.join(map(_show, bad))}")
     spoken = _PAUSE_RUN.sub(_pause, spoken)
-    spoken = unicodedata.normalize("NFC", _SPACES.sub(" ", spoken).strip().lstrip(PAUSES + " "))
+    # the same trimming as `tidy`, so that normalizing the output again changes nothing
+    spoken = _SPACES.sub(" ", spoken).strip().strip(",;: ").lstrip(PAUSES + " ")
+    spoken = unicodedata.normalize("NFC", spoken)
     return _finish(source, spoken, exempt, warnings)
 
 
@@ -131,8 +132,14 @@ def _finish(
 ) -> tuple[str, list[str]]:
     lost = lost_words(source, spoken, exempt)
     if lost:
-        warnings.append(f"words not spoken: {', '.join(lost)}")
+        warnings.append(f"từ bị bỏ sót khi đọc: {', '.join(lost)}")
     return spoken, warnings
+
+
+def _show(ch: str) -> str:
+    """A removed character as an editor can find it: itself, or its code if invisible."""
+    visible = ch.isprintable() and not ch.isspace() and unicodedata.category(ch)[0] != "M"
+    return f"'{ch}'" if visible else f"U+{ord(ch):04X}"
 
 
 def _ascii_digits(digits: str) -> str:

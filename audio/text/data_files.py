@@ -52,3 +52,21 @@ def trailing_context(kind: str) -> re.Pattern[str]:
     """Matches when a text *ends* with one of the context words of `kind`."""
     alt = alternation(words("contexts", "word", kind))
     return re.compile(rf"(?:^|[^\w])({alt})[\s,:]*$", re.IGNORECASE)
+
+
+@cache
+def nearby_context(kind: str, gap: int = 4) -> re.Pattern[str]:
+    """Matches when a text ends with a context word of `kind` and then at most `gap`
+    words without digits or sentence marks ("thắng Thái Lan " for a score). Group 1 is
+    the context word, group 2 what follows it."""
+    alt = alternation(words("contexts", "word", kind))
+    return re.compile(
+        rf"(?:^|[^\w])((?i:{alt}))((?:[\s,:]+[^\W\d_]+){{0,{gap}}})[\s,:]*$"
+    )
+
+
+@cache
+def leading_context(kind: str) -> re.Pattern[str]:
+    """Matches (with `.match(text, pos)`) when a context word of `kind` comes next."""
+    alt = alternation(words("contexts", "word", kind))
+    return re.compile(rf"\s*({alt})(?!\w)", re.IGNORECASE)

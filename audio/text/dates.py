@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from audio.text.data_files import alternation, mapping, trailing_context
+from audio.text.data_files import alternation, leading_context, mapping, trailing_context
 from audio.text.numbers import Style, has_digit, read_int
 
 _B = r"(?<![\w.,/-])"  # not inside a longer number or code
@@ -21,9 +21,21 @@ _FULL_DATE = re.compile(rf"{_B}(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}){_E}")
 _DAY_RANGE = re.compile(rf"{_B}(\d{{1,2}})\s*[-–]\s*(\d{{1,2}})/(\d{{1,2}})(?:/(\d{{4}}))?{_E}")
 _MONTH_YEAR = re.compile(rf"{_B}(\d{{1,2}})[/-](\d{{4}}){_E}")
 _DAY_MONTH = re.compile(rf"{_B}(\d{{1,2}})/(\d{{1,2}}){_E}")
+# "Ngày 20-11", "sáng 2-9": d-m after a date word (a range everywhere else).
+_DAY_MONTH_DASH = re.compile(rf"{_B}(\d{{1,2}})\s?[-–]\s?(\d{{1,2}})(?![\w/]|[.,-]\d)")
+_DATE_LIST_TAIL = re.compile(r"(?<![\w.,/-])\d{1,2}\s?[-–]\s?\d{1,2}\s*(?:,|và)\s*$")
+_PER_DAY = re.compile(r"(?:^|\W)(?:mỗi|mọi|một|hai|ba|vài|hằng|hàng|trong)\s*$", re.IGNORECASE)
+_COUNTED = re.compile(
+    r"\s*(?:lần|giờ|tiếng|phút|ca|người|bữa|chuyến|liều|viên|cốc|ly|ngày|tuần|tháng|năm)(?!\w)",
+    re.IGNORECASE,
+)
 _CLOCK = re.compile(
     rf"{_B}(\d{{1,2}})(?:[hg:](\d{{2}})(?::(\d{{2}}))?|h(?:\s?(\d{{2}})\s?(?:p|ph|phút)\b)?)'?"
     r"(?![\w/]|[.,:]\d)"
+)
+_CLOCK_ATOM = r"\d{1,2}(?:[hg]\d{2}|h|:\d{2})"
+_CLOCK_RANGE = re.compile(
+    rf"{_B}({_CLOCK_ATOM}|\d{{1,2}})\s?[-–]\s?({_CLOCK_ATOM})(?![\w/]|[.,:]\d)"
 )
 _DAY_WORD = re.compile(r"(?:^|\W)(ngày|mùng|mồng)\s*$", re.IGNORECASE)
 _MONTH_WORD = re.compile(r"(?:^|\W)(tháng|quý)\s*$", re.IGNORECASE)
@@ -97,18 +109,56 @@ def dates_times(text: str, style: Style) -> str:
 
     text = _MONTH_YEAR.sub(month_year, text)
     date_ctx = trailing_context("date")
+    counted = leading_context("count")
 
     def day_month(m: re.Match[str]) -> str:
         d, mo = int(m.group(1)), int(m.group(2))
         before = text[max(0, m.start() - 24) : m.start()]
         # An improper fraction ("15/7") is far less likely in news than a date.
         improper = d > mo and (d, mo) != (24, 7)  # "24/7" is round the clock
-        if not _valid(d, mo) or not (improper or date_ctx.search(before)):
+        in_context = date_ctx.search(before) is not None
+        if not _valid(d, mo) or not (improper or in_context):
             return m.group()
+        if not in_context and counted.match(text, m.end()):
+            return m.group()  # "10/9 huyện" counts districts; a fraction stage reads it
         return f"{_day_prefix(before)}{read_int(d, style)} tháng {_month(mo, style)}"
 
     text = _DAY_MONTH.sub(day_month, text)
+    dash_ctx = trailing_context("date_dash")
+
+    def dash_day_month(m: re.Match[str]) -> str:
+        d, mo = int(m.group(1)), int(m.group(2))
+        before = text[max(0, m.start() - 60) : m.start()]
+        while (listed := _DATE_LIST_TAIL.search(before)) is not None:  # "30-4 và 1-5"
+            before = before[: listed.start()]
+        ctx = dash_ctx.search(before)
+        if (
+            not _valid(d, mo)
+            or ctx is None
+            or _PER_DAY.search(before[: ctx.start(1)])  # "mỗi ngày 2-3 lần"
+            or _COUNTED.match(text, m.end())
+        ):
+            return m.group()
+        return f"{_day_prefix(before)}{read_int(d, style)} tháng {_month(mo, style)}"
+
+    text = _DAY_MONTH_DASH.sub(dash_day_month, text)
+    text = _CLOCK_RANGE.sub(lambda m: _clock_range(m, style), text)
     return _CLOCK.sub(lambda m: _clock(m, style), text)
+
+
+def _clock_range(m: re.Match[str], style: Style) -> str:
+    """"5h-22h", "7h30-11h", "8:00 - 17:00", "8-17h": both ends read as times."""
+    first, second = m.group(1), m.group(2)
+    end = _CLOCK.fullmatch(second)
+    start = _CLOCK.fullmatch(first if not first.isdigit() else f"{first}h")
+    if start is None or end is None:
+        return m.group()
+    said_start, said_end = _clock(start, style), _clock(end, style)
+    if said_start == start.group() or said_end == second:
+        return m.group()  # not a valid time ("25h", "8:75")
+    if first.isdigit() and said_start.endswith(" giờ"):
+        said_start = said_start[: -len(" giờ")]  # "8-17h": "tám đến mười bảy giờ"
+    return f"{said_start} đến {said_end}"
 
 
 def _clock(m: re.Match[str], style: Style) -> str:

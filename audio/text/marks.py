@@ -5,9 +5,11 @@ phone numbers, document codes) before the number stages could split them apart.
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from audio.text.data_files import mapping, trailing_context, words
+from audio.text.data_files import alternation, mapping, trailing_context, words
 from audio.text.numbers import Style, has_digit, read_digits, read_int, read_integer_string
+from audio.text.words import spell
 
 # "./." closes official documents and is never read; keep a full stop for the pause.
 _END_MARK = re.compile(r"\s*\./\.")
@@ -15,6 +17,15 @@ _ETC = re.compile(r"(?<!\w)v\.v\.?(?:\.\.)?", re.IGNORECASE)
 _ELLIPSIS = re.compile(r"\.{3,}|…")
 _QUOTES_BRACKETS = re.compile(r"[\"“”„‟«»‹›「」『』‘’‚‛`´()\[\]{}⟨⟩]")
 _BULLET = re.compile(r"(?:^|(?<=[:;]))\s*(?:[-+*•●▪■◦‣∙·–—]|\d{1,2}[.)](?=\s))\s+")
+# "(024) 3825 1234", "(+84) 912…": the bracketed prefix stays glued to the phone number.
+_AREA_CODE = re.compile(r"(\+84\s?)?\((\+84|\d{1,4})\)\s*(?=\d)")
+
+
+def _area_code(m: re.Match[str]) -> str:
+    country, area = m.groups()
+    if country is None and not area.startswith(("0", "+")):
+        return m.group()  # "(24) 3825" is not a phone prefix
+    return f"{country or ''}{area} "
 _MIDDLE_BULLETS = re.compile(r"[•●▪■◦‣∙※]")
 _DASH = re.compile(r"\s+[—―]\s*|\s*[—―]\s+|[—―]")
 
@@ -25,6 +36,7 @@ def silent_marks(text: str, style: Style) -> str:
     text = _ETC.sub(" vân vân ", text)
     text = _ELLIPSIS.sub(", ", text)
     text = _BULLET.sub(" ", text)
+    text = _AREA_CODE.sub(_area_code, text)
     text = _QUOTES_BRACKETS.sub(" ", text)
     text = _MIDDLE_BULLETS.sub(" ", text)
     return _DASH.sub(", ", text)
@@ -89,6 +101,22 @@ def _phone(m: re.Match[str]) -> str:
     return f" {read_digits(digits)} " if 10 <= len(digits) <= 11 else m.group()
 
 
+# Licence plates: "29B-123.45", "51F1-123.45", "30E-12345", "29LD 123.45". The "." is
+# not a sentence end and the groups are not quantities: read digit by digit.
+_PLATE = re.compile(
+    r"(?<![\w.,/-])(\d{2})([A-ZĐ]{1,2})(\d?)(?:[-\s]|\s?-\s?)"
+    r"(\d{3}\.\d{2}|\d{4,5})(?![\w]|[.,]\d)"
+)
+
+
+def _plate(m: re.Match[str]) -> str:
+    province, letters, series, number = m.groups()
+    if "." not in number and " " in m.group() and "-" not in m.group():
+        return m.group()  # "29B 1234" alone is too loose to be a plate
+    head = " ".join(p for p in (read_digits(province), spell(letters), read_digits(series)) if p)
+    return f" {head} {read_digits(number)} "
+
+
 def _context_digits(text: str) -> str:
     """Numbers after "gọi", "đường dây nóng", "mã số" … are read digit by digit."""
     phone_ctx = trailing_context("phone")
@@ -117,6 +145,25 @@ _DOC_CODE = re.compile(
 )
 
 
+@cache
+def _doc_number_re() -> re.Pattern[str]:
+    """A number/year after a document word or doc-type code: "Thông tư 15/2020",
+    "NĐ 15/2020", "Quyết định số 88/2021" (no issuer suffix to claim it)."""
+    types = mapping("doc_types", "code", "spoken")
+    codes = alternation(c for c in types if len(c) > 1)
+    names = alternation(types.values())
+    return re.compile(
+        rf"(?<![\w])((?:{codes})|(?i:{names}))((?:\s+(?i:số))?\s*:?\s+)"
+        rf"(\d{{1,6}})/((?:19|20)\d{{2}})(?![\w/]|[.,]\d)"
+    )
+
+
+def _doc_number(m: re.Match[str], style: Style) -> str:
+    word, gap, number, year = m.groups()
+    said = f"{read_integer_string(number, style)} năm {read_int(int(year), style)}"
+    return f"{word}{gap}{said}"
+
+
 def protected_spans(text: str, style: Style) -> str:
     """URLs, e-mail, phones and document codes, read whole so their digits stay codes."""
     if "@" in text:
@@ -126,8 +173,10 @@ def protected_spans(text: str, style: Style) -> str:
     if not has_digit(text):
         return text
     text = _SERVICE_PREFIX.sub(lambda m: f" {read_digits(m.group())} ", text)
+    text = _PLATE.sub(_plate, text)
     text = _PHONE.sub(_phone, text)
     text = _context_digits(text)
+    text = _doc_number_re().sub(lambda m: _doc_number(m, style), text)
     doc_types = mapping("doc_types", "code", "spoken")
 
     def doc(m: re.Match[str]) -> str:

@@ -25,7 +25,7 @@ from audio.text.quantities import fractions, money, ranges_scores, units
 from audio.text.unicode_clean import clean
 from audio.text.words import alnum_codes, cardinals, ordinals, roman_numerals
 
-NORMALIZER_VERSION = "1.0"
+NORMALIZER_VERSION = "1.1"
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,27 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 )
 
 
+#: What an editor sees when a stage fails (warnings are shown in Vietnamese).
+_STAGE_NAMES_VI = {
+    "unicode cleanup": "chuẩn hóa mã chữ",
+    "lexicon": "từ điển phát âm",
+    "silent marks": "dấu không đọc",
+    "protected spans": "địa chỉ, số điện thoại, số văn bản",
+    "abbreviations": "chữ viết tắt",
+    "dates and times": "ngày giờ",
+    "money": "tiền tệ",
+    "units and percent": "đơn vị đo và phần trăm",
+    "ranges and scores": "khoảng số và tỷ số",
+    "fractions": "phân số và tỷ lệ",
+    "roman numerals": "số La Mã",
+    "ordinals": "số thứ tự",
+    "alphanumeric codes": "mã chữ số",
+    "spelled capitals": "đánh vần chữ in hoa",
+    "cardinals": "số đếm",
+    "tidy": "làm gọn",
+}
+
+
 @dataclass(frozen=True)
 class LexiconEntry:
     """An editor's respelling: `written` is said as `spoken`."""
@@ -71,7 +92,10 @@ def _run(name: str, stage: Stage, text: str, style: Style, warnings: list[str]) 
         return stage(text, style)
     except Exception as exc:  # a bug in one stage must not lose the whole bulletin
         log.exception("normalizer stage %r failed on %r", name, text[:200])
-        warnings.append(f"stage {name!r} failed ({type(exc).__name__}); skipped")
+        warnings.append(
+            f"lỗi ở bước {_STAGE_NAMES_VI.get(name, name)} ({name}: {type(exc).__name__}),"
+            " đã bỏ qua bước này: hãy nghe lại câu"
+        )
         return text
 
 
@@ -101,7 +125,7 @@ def normalize(
         out, found = audit(source, out, exempt=(w for w, _ in entries))
     except Exception:  # the audit itself failing: keep only what is certainly speakable
         log.exception("normalizer audit failed on %r", source[:200])
-        found = ["audit failed; kept letters only"]
+        found = ["lỗi khi kiểm tra đầu ra, chỉ giữ lại chữ cái: hãy nghe lại câu"]
         out = " ".join("".join(c if c.isalpha() else " " for c in out).split())
     warnings.extend(found)
     for w in found:

@@ -10,8 +10,17 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from audio.text.data_files import alternation, mapping, rows, trailing_context
-from audio.text.numbers import NUM, Style, has_digit, read_denominator, read_int, read_number
+from audio.text.data_files import alternation, leading_context, mapping, nearby_context, rows
+from audio.text.numbers import (
+    NUM,
+    Style,
+    has_digit,
+    read_denominator,
+    read_digits,
+    read_fraction_digits,
+    read_int,
+    read_number,
+)
 
 _B = r"(?<![\w.,/])"
 _MINUS = r"(?:(?<![\w.,])([-−]))?"
@@ -25,7 +34,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     money = {r["symbol"]: r for r in rows("currencies")}
     suffix = alternation(s for s, r in money.items() if r["position"] in {"suffix", "both"})
     prefix = alternation(s for s, r in money.items() if r["position"] in {"prefix", "both"})
-    rate = r"(?:/([^\W\d_]+\d?))?"
+    rate = r"((?:/[^\W\d_]+\d?)*)"  # "/người/tháng": each "/unit" is "một <unit>"
     return {
         "money_prefix": re.compile(rf"(?<![\w])({prefix})\s?{_RANGE}{_MAGNITUDE}(?![\w])"),
         "money_suffix": re.compile(
@@ -36,9 +45,15 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "rate_after_word": re.compile(
             rf"(?<![\w])(đồng|{alternation(s['spoken'] for s in money.values())})"
-            rf"/([^\W\d_]+\d?)(?![\w])"
+            rf"((?:/[^\W\d_]+\d?)+)(?![\w])"
         ),
     }
+
+
+@cache
+def _pair_re() -> re.Pattern[str]:
+    codes = alternation(s for s in mapping("currencies", "symbol", "spoken") if s.isupper())
+    return re.compile(rf"(?<![\w/])({codes})\s?/\s?({codes})(?![\w/])")
 
 
 def _amount(first: str, second: str | None, style: Style) -> str:
@@ -46,19 +61,41 @@ def _amount(first: str, second: str | None, style: Style) -> str:
     return f"{said} đến {read_number(second, style)}" if second else said
 
 
-def _rate(word: str | None) -> str:
-    if not word:
+def _rate(rates: str | None) -> str:
+    """"/người/tháng" → " một người một tháng"."""
+    if not rates:
         return ""
     units = mapping("units", "unit", "spoken")
-    return f" một {units.get(word, word)}"
+    return "".join(f" một {units.get(w, w)}" for w in rates.split("/") if w)
+
+
+# Dollar amounts are often written the English way: "$12,000", "$1,250.50", "2,500 USD".
+# Only a comma followed by groups of exactly three digits (or "." with one or two
+# decimals after "$") is read so; "1,5 triệu USD" stays Vietnamese.
+_ENGLISH_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?(?![\d,.]\d)"
+_ENGLISH_PREFIX = re.compile(
+    rf"(?<![\w])(\$)\s?({_ENGLISH_NUM}|\d+\.\d{{1,2}}(?![\d.,]))(?!\s?(?:nghìn|ngàn|triệu|tỷ|tỉ)\b)"
+)
+_ENGLISH_SUFFIX = re.compile(
+    rf"(?<![\w.,])({_ENGLISH_NUM})\s?(USD|\$)(?![\w])"
+)
+
+
+def _english(written: str, style: Style) -> str:
+    whole, _, cents = written.partition(".")
+    said = read_int(int(whole.replace(",", "")), style)
+    return f"{said} phẩy {read_fraction_digits(cents, style)}" if cents else said
 
 
 def money(text: str, style: Style) -> str:
-    """'$250', '500.000đ', '1.200 USD', '2 triệu VNĐ/người' with the amount read first."""
+    """'$250', '500.000đ', '1.200 USD', '2 triệu VNĐ/người' with the amount read first;
+    a currency pair "USD/VND" is "đô la Mỹ trên đồng"."""
+    spoken = mapping("currencies", "symbol", "spoken")
+    if "/" in text:
+        text = _pair_re().sub(lambda m: f"{spoken[m.group(1)]} trên {spoken[m.group(2)]}", text)
     if not has_digit(text):
         return text
     pats = _patterns()
-    spoken = mapping("currencies", "symbol", "spoken")
 
     def pre(m: re.Match[str]) -> str:
         sym, a, b, mag = m.groups()
@@ -71,9 +108,22 @@ def money(text: str, style: Style) -> str:
         mag_s = f" {mag}" if mag else ""
         return f"{head}{_amount(a, b, style)}{mag_s} {spoken[sym]}{_rate(rate)}"
 
+    text = _ENGLISH_PREFIX.sub(lambda m: f"{_english(m[2], style)} {spoken[m[1]]}", text)
+    text = _ENGLISH_SUFFIX.sub(lambda m: f"{_english(m[1], style)} {spoken[m[2]]}", text)
     text = pats["money_prefix"].sub(pre, text)
     text = pats["money_suffix"].sub(suf, text)
     return pats["rate_after_word"].sub(lambda m: f"{m.group(1)}{_rate(m.group(2))}", text)
+
+
+# A height "1m75", "1m8", "2m05": metres, then the centimetres as a number ("1m2" and
+# "1m3" stay square and cubic metres).
+_HEIGHT = re.compile(r"(?<![\w.,/-])([0-2])m(\d\d|[014-9])(?![\w²³]|[.,]\d)")
+
+
+def _height(m: re.Match[str], style: Style) -> str:
+    metres, rest = m.groups()
+    said = read_digits(rest) if rest.startswith("0") else read_int(int(rest), style)
+    return f"{read_int(int(metres), style)} mét {said}"
 
 
 def units(text: str, style: Style) -> str:
@@ -81,6 +131,7 @@ def units(text: str, style: Style) -> str:
     if not has_digit(text):
         return text
     names = mapping("units", "unit", "spoken")
+    text = _HEIGHT.sub(lambda m: _height(m, style), text)
 
     def repl(m: re.Match[str]) -> str:
         minus, a, b, unit, rate = m.groups()
@@ -88,6 +139,29 @@ def units(text: str, style: Style) -> str:
         return f"{head}{_amount(a, b, style)} {names[unit]}{_rate(rate)}"
 
     return _patterns()["unit"].sub(repl, text)
+
+
+_SCORE_NUMBER = re.compile(r"\d{1,3}")
+_COUNT_AFTER = re.compile(
+    r"\s*(?:năm|tháng|tuần|ngày|giờ|phút|giây|lần|người|tiếng|tuổi|độ|đêm)(?!\w)",
+    re.IGNORECASE,
+)
+_RANGE_WORD = re.compile(r"(?:^|\W)(?:từ|khoảng|chừng|độ|tầm)\s*$", re.IGNORECASE)
+
+
+def _is_score(text: str, m: re.Match[str]) -> bool:
+    """A score context word right before the pair, or a few words before it
+    ("thắng Malaysia 2-1", "tỷ số là 2 - 1"). With words in between, the context word
+    must be lower case (not the name "Thắng", not "Khánh Hòa") and the numbers small."""
+    before = text[max(0, m.start() - 60) : m.start()]
+    found = nearby_context("score").search(before)
+    if found is None or _RANGE_WORD.search(before):
+        return False
+    if not found.group(2).strip(" ,:"):
+        return True
+    small = all(_SCORE_NUMBER.fullmatch(g) for g in m.groups())
+    counted = _COUNT_AFTER.match(text, m.end()) is not None  # "thắng lợi trong 3-4 năm"
+    return small and not counted and found.group(1).islower()
 
 
 _PAIR = re.compile(rf"{_B}({NUM})\s?[-–]\s?({NUM})(?![\w/]|[.,]\d)")
@@ -98,15 +172,22 @@ def ranges_scores(text: str, style: Style) -> str:
     """'từ 3-4 tuần' → "ba đến bốn"; after tỷ số/thắng/thua/hòa → two numbers, no "đến"."""
     if not has_digit(text):
         return text
-    score_ctx = trailing_context("score")
-
     def repl(m: re.Match[str]) -> str:
-        before = text[max(0, m.start() - 20) : m.start()]
         a, b = read_number(m.group(1), style), read_number(m.group(2), style)
-        return f"{a} {b}" if score_ctx.search(before) else f"{a} đến {b}"
+        return f"{a} {b}" if _is_score(text, m) else f"{a} đến {b}"
 
     text = _SPACED_PAIR.sub(repl, text)
     return _PAIR.sub(repl, text)
+
+
+# What is left of "a:b" after clock times: a map scale or ratio ("1:1000", "1:500.000"),
+# or a score after a score word ("thắng 2:1").
+_RATIO = re.compile(rf"{_B}(\d+):({NUM})(?![\w/:]|[.,]\d)")
+
+
+def _ratio(text: str, m: re.Match[str], style: Style) -> str:
+    a, b = read_number(m.group(1), style), read_number(m.group(2), style)
+    return f"{a} {b}" if _is_score(text, m) else f"{a} trên {b}"
 
 
 _FRACTION = re.compile(rf"{_B}(\d+)/(\d+)(?![\w/]|[.,]\d)")
@@ -114,14 +195,18 @@ _FRACTION = re.compile(rf"{_B}(\d+)/(\d+)(?![\w/]|[.,]\d)")
 
 def fractions(text: str, style: Style) -> str:
     """'3/4' → "ba phần tư" (what is left of a/b once dates have been taken)."""
+    if ":" in text and has_digit(text):
+        text = _RATIO.sub(lambda m: _ratio(text, m, style), text)
     if "/" not in text:
         return text
+    counted = leading_context("count")
 
     def repl(m: re.Match[str]) -> str:
         a, b = int(m.group(1)), int(m.group(2))
         if b == 0 or len(m.group(1)) > 15 or len(m.group(2)) > 15:
             return m.group()
-        if (a, b) == (24, 7):
+        # "24/7", "63/63 tỉnh", "10/12 huyện": x out of y, said "trên"
+        if (a, b) == (24, 7) or a == b or counted.match(text, m.end()):
             return f"{read_int(a, style)} trên {read_int(b, style)}"
         return f"{read_int(a, style)} phần {read_denominator(b, style)}"
 

@@ -19,6 +19,7 @@ from audio.text.numbers import (
 )
 
 _ROMAN_VALUE = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+_LETTER_NOT_NUMERAL = frozenset("LCDM")
 _ROMAN_OK = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 
 
@@ -42,11 +43,13 @@ def _roman_re() -> re.Pattern[str]:
 
 
 def roman_numerals(text: str, style: Style) -> str:
-    """"khóa XIV" → "khóa mười bốn", "thứ IV" → "thứ tư"; a lone capital stays a letter."""
+    """"khóa XIV" → "khóa mười bốn", "thứ IV" → "thứ tư"; a lone L, C, D, M stays a letter."""
     def repl(m: re.Match[str]) -> str:
         ctx, numeral, year = m.groups()
         value = roman_value(numeral)
-        if value is None:
+        # A lone L, C, D or M is a letter ("hạng C" driving licence, "phụ lục D"):
+        # nobody writes 50, 100, 500 or 1000 that way. I, V and X in context are numbers.
+        if value is None or numeral in _LETTER_NOT_NUMERAL:
             return m.group()
         said = read_ordinal(value, style) if ctx.lower().endswith("thứ") else read_int(value, style)
         if year:

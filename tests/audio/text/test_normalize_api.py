@@ -119,3 +119,10 @@ def test_never_raises_on_odd_input() -> None:
     for text in ["", " ", "\x00\x01", "\ud800", "9" * 500, "./././.", "0/0", "99/99/9999"]:
         result = normalize(text)
         assert not any(c.isdigit() for c in result.text)
+
+
+def test_dropping_a_symbol_leaves_no_trailing_pause() -> None:
+    """Found by hypothesis: the audit must trim like `tidy`, or a second pass differs."""
+    once = normalize("0:\U00018cd6").text
+    assert once == "không"
+    assert normalize(once).text == once
