@@ -20,6 +20,12 @@ log = logging.getLogger(__name__)
 
 SYNTHESIZE = "bantin.synthesize"
 RECONCILE = "bantin.reconcile"
+EXTRAS = "bantin.extras"
+
+
+def extras_queue(settings: Settings) -> str:
+    """Extra outputs wait in their own queue, so a new bulletin is never stuck behind them."""
+    return f"{settings.queue}-extras"
 
 
 def celery_config(settings: Settings) -> dict[str, Any]:

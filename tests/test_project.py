@@ -33,8 +33,9 @@ def test_import_rules() -> None:
 
 
 def test_ruff_clean() -> None:
-    proc = subprocess.run([str(BIN / "ruff"), "check", "audio", "service", "workers", "tests", "bench"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [str(BIN / "ruff"), "check", "audio", "service", "workers", "tests", "bench"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stdout
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 from service.queue import RECONCILE, celery_config
 from service.settings import Settings
@@ -25,4 +26,13 @@ def make_celery(settings: Settings) -> Celery:
     from workers import tasks
 
     tasks.register(app)
+    worker_process_init.connect(_warm_up, weak=False)
     return app
+
+
+def _warm_up(**_: object) -> None:
+    """Load espeak-ng in each pool process before the first bulletin arrives, so the
+    first listener does not pay for it (no connections are opened here)."""
+    from audio.engines.espeak import EspeakEngine
+
+    EspeakEngine().synthesize(["a"], "north", 1.0)

@@ -7,6 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
+from service.queue import extras_queue
 from service.settings import Settings
 
 
@@ -21,7 +22,7 @@ def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
     app = make_celery(settings)
     argv = ["worker", "--loglevel", args.loglevel, "--concurrency", str(args.concurrency),
-            "--prefetch-multiplier", "1", "-Q", settings.queue,
+            "--prefetch-multiplier", "1", "-Q", f"{settings.queue},{extras_queue(settings)}",
             "--without-gossip", "--without-mingle"]
     if args.beat:
         argv += ["--beat", "--schedule", str(settings.var_dir / "celerybeat-schedule")]

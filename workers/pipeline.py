@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import or_, update
+from sqlalchemy.orm import Session
 
 from audio.errors import PermanentEngineError, TransientEngineError
 from audio.text import NORMALIZER_VERSION, LexiconEntry, normalize
@@ -71,25 +71,29 @@ def claim(ctx: WorkerContext, rendition_id: int) -> Job | None:
             return None
         r = s.get(Rendition, rendition_id)
         assert r is not None
-        b = s.get(Bulletin, r.bulletin_id)
-        assert b is not None
-        doc = build_document(b.title, b.lead, b.paragraphs, b.author)
-        sentences = doc.sentences()
-        r.progress_total, r.progress_done = len(sentences), 0
-        return Job(
-            rendition_id=rendition_id, doc=doc, sentences=sentences,
-            engines=tuple(e for e in r.engines.split(",") if e) or ctx.settings.tts_engines,
-            voice=r.voice, rate=r.rate, title=b.title, author=b.author,
-            published_at=b.published_at, source=b.source, lexicon=respellings(s, b.source),
-        )
+        job = _job(ctx, s, r)
+        r.progress_total, r.progress_done = len(job.sentences), 0
+        return job
 
 
-def spoken_forms(job: Job) -> tuple[list[str], list[str]]:
-    """Normalize each sentence; returns spoken texts and the audit warnings."""
+def _job(ctx: WorkerContext, s: Session, r: Rendition) -> Job:
+    b = s.get(Bulletin, r.bulletin_id)
+    assert b is not None
+    doc = build_document(b.title, b.lead, b.paragraphs, b.author)
+    return Job(
+        rendition_id=r.id, doc=doc, sentences=doc.sentences(),
+        engines=tuple(e for e in r.engines.split(",") if e) or ctx.settings.tts_engines,
+        voice=r.voice, rate=r.rate, title=b.title, author=b.author,
+        published_at=b.published_at, source=b.source, lexicon=respellings(s, b.source),
+    )
+
+
+def spoken_forms(job: Job, count: int | None = None) -> tuple[list[str], list[str]]:
+    """Normalize each sentence (or the first `count`); spoken texts and audit warnings."""
     style = "south" if job.voice == "south" else "north"
     texts: list[str] = []
     warnings: list[str] = []
-    for sent in job.sentences:
+    for sent in job.sentences[:count]:
         result = normalize(sent.text, style=style, lexicon=job.lexicon)
         texts.append(result.text)
         warnings.extend(f"Câu {sent.index + 1}: {w}" for w in result.warnings)
@@ -117,16 +121,22 @@ def _internal(exc: BaseException) -> str:
 def _render(ctx: WorkerContext, job: Job) -> str:
     rid = job.rendition_id
     try:
+        chain = ctx.chain(job.engines)
+        # The opening first, before the rest is even normalized: time to first audio
+        # must not grow with the bulletin's length.
+        opening, _ = spoken_forms(job, render.FIRST_SENTENCES)
+        if any(text.strip() for text in opening):
+            first = render.first_part(chain, job, opening)
+            if first is not None:
+                _store_first(ctx, rid, *first)
         spoken, warnings = spoken_forms(job)
         if not any(text.strip() for text in spoken):
             state.fail(ctx, rid, "Bản tin không có nội dung đọc được: sau khi chuẩn hóa, không "
                                  "câu nào còn chữ để đọc. Hãy kiểm tra lại văn bản.")
             return "failed"
-        chain = ctx.chain(job.engines)
-        out = render.produce(chain, job, spoken, lambda done: state.progress(ctx, rid, done),
-                             on_first=_first_part(ctx, rid))
-        files = {fmt: {"name": ctx.storage.put(data, ext), "bytes": len(data)}
-                 for fmt, (ext, data) in out.files.items()}
+        out = render.produce(chain, job, spoken, lambda done: state.progress(ctx, rid, done))
+        files: dict[str, Any] = {fmt: {"name": ctx.storage.put(data, ext), "bytes": len(data)}
+                                 for fmt, (ext, data) in out.files.items()}
         files["timings"] = {"name": ctx.storage.put(
             json.dumps({"cues": out.cues}, ensure_ascii=False).encode(), "json")}
         files["vtt"] = {"name": ctx.storage.put(out.vtt.encode("utf-8"), "vtt")}
@@ -152,39 +162,45 @@ def _render(ctx: WorkerContext, job: Job) -> str:
         raise
     log.info("rendition %s ready: %s ms by %s (%s engine calls)", rid, out.duration_ms,
              out.engine, out.engine_calls)
-    _extra_profiles(ctx, job, spoken, chain)
     return "ready"
 
 
-def _first_part(ctx: WorkerContext, rendition_id: int) -> Callable[[str, bytes], None]:
-    def store(ext: str, data: bytes) -> None:
-        name = ctx.storage.put(data, ext)
-        with session_scope(ctx.sessions) as s:
-            r = s.get(Rendition, rendition_id)
-            if r is not None and r.status == "synthesizing":
-                r.files = {**(r.files or {}), "first": {"name": name, "bytes": len(data)}}
-                r.heartbeat_at = utcnow()
-    return store
+def _store_first(ctx: WorkerContext, rendition_id: int, ext: str, data: bytes) -> None:
+    name = ctx.storage.put(data, ext)
+    with session_scope(ctx.sessions) as s:
+        r = s.get(Rendition, rendition_id)
+        if r is not None and r.status == "synthesizing":
+            r.files = {**(r.files or {}), "first": {"name": name, "bytes": len(data)}}
+            r.heartbeat_at = utcnow()
 
 
-def _extra_profiles(ctx: WorkerContext, job: Job, spoken: list[str], chain: Any) -> None:
-    """Opus, podcast, loudspeaker and telephony files, added once the web MP3 plays.
+def render_extra(ctx: WorkerContext, rendition_id: int, profile: str) -> str:
+    """One more output (Opus, podcast, loudspeaker, telephony) of a ready rendition.
 
-    A failure here never un-readies the rendition: it is logged and shown as a warning.
+    Run as its own task after the web MP3 is ready, so a new bulletin never waits behind
+    another's extras. Clips come from the sentence cache. A failure never un-readies
+    the rendition: it is logged and shown as a warning.
     """
-    for name in ctx.settings.audio_profiles:
-        try:
-            files, _cues = render.produce_profile(chain, job, spoken, name,
-                                                  ctx.settings.station_name)
-            stored = {key: {"name": ctx.storage.put(data, ext), "bytes": len(data)}
-                      for key, (ext, data) in files.items()}
-        except Exception as exc:
-            log.exception("rendition %s: profile %s failed", job.rendition_id, name)
-            state.add_files(ctx, job.rendition_id, {},
-                            f"Không tạo được bản âm thanh “{name}” ({type(exc).__name__}); "
-                            "bản nghe trên web vẫn dùng được. Hãy báo quản trị viên.")
-            continue
-        state.add_files(ctx, job.rendition_id, stored)
+    with ctx.sessions() as s:
+        r = s.get(Rendition, rendition_id)
+        if r is None or r.status != "ready":
+            return "skipped"
+        job = _job(ctx, s, r)
+        job = replace(job, engines=(r.engine,) if r.engine else job.engines)
+    try:
+        spoken, _ = spoken_forms(job)
+        files, _cues = render.produce_profile(ctx.chain(job.engines), job, spoken, profile,
+                                              ctx.settings.station_name)
+        stored = {key: {"name": ctx.storage.put(data, ext), "bytes": len(data)}
+                  for key, (ext, data) in files.items()}
+    except Exception as exc:
+        log.exception("rendition %s: profile %s failed", rendition_id, profile)
+        state.add_files(ctx, rendition_id, {},
+                        f"Không tạo được bản âm thanh “{profile}” ({type(exc).__name__}); "
+                        "bản nghe trên web vẫn dùng được. Hãy báo quản trị viên.")
+        return "failed"
+    state.add_files(ctx, rendition_id, stored)
+    return "ready"
 
 
 class RetryLater(Exception):

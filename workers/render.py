@@ -83,10 +83,16 @@ def _store(files: list[RenderedFile], profile: str) -> dict[str, tuple[str, byte
 
 
 def first_part(chain: EngineChain, job: Job, spoken: list[str]) -> tuple[str, bytes] | None:
-    """The opening sentences as a small MP3, made before the rest (fast first audio)."""
-    if len(spoken) <= FIRST_SENTENCES:
+    """The opening sentences as a small MP3, made before the rest (fast first audio).
+
+    `spoken` may hold just the opening sentences; a bulletin no longer than the
+    opening gets no separate first part (the whole is about as quick).
+    """
+    if len(job.sentences) <= FIRST_SENTENCES:
         return None
     result = chain.synthesize(spoken[:FIRST_SENTENCES], job.voice, job.rate)
+    if not any(len(clip) for clip in result.clips):
+        return None
     quick = get_profile(WEB).with_overrides(outputs=get_profile(WEB).outputs[:1])
     f = render(parts_for(job, result.clips), quick, verify=False)[0]
     return f.extension, f.data
@@ -94,13 +100,8 @@ def first_part(chain: EngineChain, job: Job, spoken: list[str]) -> tuple[str, by
 
 def produce(
     chain: EngineChain, job: Job, spoken: list[str], progress: Callable[[int], None],
-    on_first: Callable[[str, bytes], None] | None = None,
 ) -> Output:
-    """The web rendition: MP3 + Ogg/Opus, cues, WebVTT."""
-    if on_first is not None:
-        first = first_part(chain, job, spoken)
-        if first is not None:
-            on_first(*first)
+    """The web rendition's MP3, its cues and WebVTT (Opus follows as an extra)."""
     result = chain.synthesize(spoken, job.voice, job.rate, progress=progress, batch=BATCH)
     web = get_profile(WEB)
     # MP3 only here: it plays everywhere. Opus (slower to encode) follows as an extra.

@@ -7,7 +7,7 @@ from typing import Any
 
 from celery import Celery
 
-from service.queue import RECONCILE, SYNTHESIZE
+from service.queue import EXTRAS, RECONCILE, SYNTHESIZE, extras_queue
 from workers.context import WorkerContext
 
 log = logging.getLogger(__name__)
@@ -22,12 +22,17 @@ def context(app: Celery) -> WorkerContext:
 
 
 def register(app: Celery) -> None:
+    # Imported here, in the worker's parent process, so forked children inherit the
+    # loaded modules (scipy, the normalizer tables) instead of paying for them on the
+    # first bulletin. Nothing is imported at module import time.
+    from workers import jobstate, pipeline
+
+    settings = app.conf.bantin_settings
+
     @app.task(name=SYNTHESIZE, bind=True, acks_late=True, max_retries=5)
     def synthesize(self: Any, rendition_id: int) -> str:
-        from workers import jobstate, pipeline
-
         try:
-            return pipeline.render_rendition(context(app), int(rendition_id))
+            outcome = pipeline.render_rendition(context(app), int(rendition_id))
         except pipeline.RetryLater as exc:
             if self.request.retries >= self.max_retries:
                 attempts = self.max_retries + 1
@@ -37,6 +42,15 @@ def register(app: Celery) -> None:
             backoff = min(3600.0, max(exc.seconds, 30.0 * 2 ** self.request.retries))
             jobstate.requeue(context(app), int(rendition_id), str(exc), backoff)
             raise self.retry(countdown=backoff, exc=exc) from exc
+        if outcome == "ready":
+            for profile in settings.audio_profiles:
+                app.send_task(EXTRAS, args=[int(rendition_id), profile],
+                              queue=extras_queue(settings))
+        return outcome
+
+    @app.task(name=EXTRAS, acks_late=True)
+    def extras(rendition_id: int, profile: str) -> str:
+        return pipeline.render_extra(context(app), int(rendition_id), str(profile))
 
     @app.task(name=RECONCILE, ignore_result=True)
     def reconcile() -> int:
