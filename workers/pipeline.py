@@ -9,13 +9,14 @@ it goes so the page can show it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from audio.errors import PermanentEngineError, TransientEngineError
@@ -121,6 +122,10 @@ def _internal(exc: BaseException) -> str:
 def _render(ctx: WorkerContext, job: Job) -> str:
     rid = job.rendition_id
     try:
+        key = content_key(ctx, job)
+        if _reuse(ctx, job, key):
+            log.info("rendition %s: same input as an earlier one, audio reused", rid)
+            return "ready"
         chain = ctx.chain(job.engines)
         # The opening first, before the rest is even normalized: time to first audio
         # must not grow with the bulletin's length.
@@ -151,6 +156,7 @@ def _render(ctx: WorkerContext, job: Job) -> str:
                                                        out.engine_voice)
             r.normalizer_version, r.warnings = NORMALIZER_VERSION, warnings[:200]
             r.progress_done, r.finished_at, r.error = len(job.sentences), utcnow(), None
+            r.content_key = key
     except PermanentEngineError as exc:
         state.fail(ctx, rid, str(exc))
         return "failed"
@@ -163,6 +169,37 @@ def _render(ctx: WorkerContext, job: Job) -> str:
     log.info("rendition %s ready: %s ms by %s (%s engine calls)", rid, out.duration_ms,
              out.engine, out.engine_calls)
     return "ready"
+
+
+def content_key(ctx: WorkerContext, job: Job) -> str:
+    """Everything that decides the audio: the written text (cues point into it), the
+    normalizer and lexicon (what is said), voice, rate, engines and output settings."""
+    lexicon = sorted((e.written, e.spoken) for e in job.lexicon)
+    blob = json.dumps([NORMALIZER_VERSION, job.doc.text, lexicon, job.engines, job.voice,
+                       job.rate, ctx.settings.audio_profiles, ctx.settings.station_name,
+                       render.OUTPUT_VERSION], ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _reuse(ctx: WorkerContext, job: Job, key: str) -> bool:
+    """Copy a ready rendition made from the same input by the first-choice engine (a
+    fallback rendition is not reused, so a recovered engine gets its chance)."""
+    with session_scope(ctx.sessions) as s:
+        same = s.scalars(
+            select(Rendition).where(Rendition.content_key == key, Rendition.status == "ready",
+                                    Rendition.engine == job.engines[0],
+                                    Rendition.id != job.rendition_id)
+            .order_by(Rendition.id.desc()).limit(1)).first()
+        r = s.get(Rendition, job.rendition_id)
+        if same is None or r is None:
+            return False
+        r.files, r.cues, r.duration_ms = dict(same.files or {}), same.cues, same.duration_ms
+        r.engine, r.engine_voice, r.warnings = same.engine, same.engine_voice, same.warnings
+        r.normalizer_version, r.content_key = same.normalizer_version, key
+        r.status, r.error, r.finished_at = "ready", None, utcnow()
+        r.progress_done = r.progress_total
+        r.files.pop("first", None)
+    return True
 
 
 def _store_first(ctx: WorkerContext, rendition_id: int, ext: str, data: bytes) -> None:
@@ -185,6 +222,8 @@ def render_extra(ctx: WorkerContext, rendition_id: int, profile: str) -> str:
         r = s.get(Rendition, rendition_id)
         if r is None or r.status != "ready":
             return "skipped"
+        if all(k in (r.files or {}) for k in render.profile_keys(profile)):
+            return "exists"  # reused from an identical rendition
         job = _job(ctx, s, r)
         job = replace(job, engines=(r.engine,) if r.engine else job.engines)
     try:

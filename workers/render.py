@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from workers.pipeline import Job
 
 BATCH = 8
+#: bump when assembly or encoding changes what the same input sounds like
+OUTPUT_VERSION = "1"
 #: sentences in the fast first part: the title and the first sentence after it
 FIRST_SENTENCES = 2
 WEB = "web"
@@ -44,6 +46,12 @@ class Output:
     engine_calls: int = 0
     fallback: str = ""
     extra_cues: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def profile_keys(name: str) -> list[str]:
+    """The `Rendition.files` keys an extra profile adds (web's extra is the Opus file)."""
+    outputs = get_profile(name).outputs[1:] if name == WEB else get_profile(name).outputs
+    return [FILE_KEYS.get((name, o.format), f"{name}-{o.format}") for o in outputs]
 
 
 def parts_for(job: Job, clips: Sequence[AudioSegment], count: int | None = None) -> list[Part]:

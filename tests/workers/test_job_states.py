@@ -74,3 +74,23 @@ def test_delayed_retry_is_not_resent_early(ctx: WorkerContext) -> None:
                                     later - timedelta(seconds=60), later)
     assert rid in stale
     assert "429" in (row(ctx, rid).error or "")
+
+
+def test_same_input_reuses_audio_without_engines(ctx: WorkerContext,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    first = submit(ctx, "Thời tiết", "Hôm nay trời nắng. Chiều có mưa.")
+    assert pipeline.render_rendition(ctx, first) == "ready"
+    again = submit(ctx, "Thời tiết", "Hôm nay trời nắng. Chiều có mưa.")
+    other = submit(ctx, "Thời tiết", "Hôm nay trời nắng. Tối có mưa.")
+
+    def no_engines(engines: tuple[str, ...]) -> None:
+        raise AssertionError("an identical bulletin must not reach the engines")
+
+    monkeypatch.setattr(ctx, "chain", no_engines)
+    assert pipeline.render_rendition(ctx, again) == "ready"
+    a, b = row(ctx, first), row(ctx, again)
+    assert b.files is not None and a.files is not None
+    assert b.files["mp3"] == a.files["mp3"] and b.cues == a.cues and b.content_key == a.content_key
+    assert "first" not in b.files
+    with pytest.raises(AssertionError):  # a different text is not reused
+        pipeline.render_rendition(ctx, other)
