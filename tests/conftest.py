@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,3 +75,20 @@ def settings(tmp_path: Path, embedded_redis: str) -> Settings:
         "TTS_ENGINES": "espeak",
         "BANTIN_QUEUE": f"q-{uuid.uuid4().hex[:8]}",
     })
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Any]:
+    """The real Flask app on a migrated database (test client, no server)."""
+    from service.web.app import create_app
+    from workers.admin import migrate
+
+    migrate(settings)
+    app = create_app(settings)
+    yield app
+    app.extensions["bantin"]["engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    return app.test_client()

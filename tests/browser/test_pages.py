@@ -6,7 +6,6 @@ invisible characters) can still be checked: the pages must stay sound whatever i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from html.parser import HTMLParser
 
 import pytest
@@ -14,10 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.models import Bulletin
-from service.settings import Settings
-from service.web.app import create_app
 from service.web.pages import UNTITLED, display_title, embed_snippet
-from workers.admin import migrate
 
 TRICKY = 'Tin "nóng" <b>đậm</b> & giá 5 < 6 — \'trích\''
 
@@ -52,19 +48,6 @@ def parse(html: str, *watch: str) -> Collect:
     p.feed(html)
     p.close()
     return p
-
-
-@pytest.fixture
-def app(settings: Settings) -> Iterator[Flask]:
-    migrate(settings)
-    app = create_app(settings)
-    yield app
-    app.extensions["bantin"]["engine"].dispose()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def store(app: Flask, title: str) -> int:

@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from service.settings import Settings
-from service.web.app import create_app
-from workers.admin import migrate, new_token
+from workers.admin import new_token
 
 
 @pytest.fixture
@@ -19,19 +16,6 @@ def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
     if os.environ.get("DATABASE_URL"):
         return replace(settings, database_url=request.getfixturevalue("pg_url"))
     return settings
-
-
-@pytest.fixture
-def app(settings: Settings) -> Iterator[Flask]:
-    migrate(settings)
-    app = create_app(settings)
-    yield app
-    app.extensions["bantin"]["engine"].dispose()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 @pytest.fixture
