@@ -23,7 +23,7 @@ def new_rendition(bulletin: Bulletin, settings: Settings, opts: dict[str, Any]) 
     r = Rendition(
         bulletin=bulletin,
         status="queued",
-        engines=",".join(opts.get("engines") or settings.tts_engines),
+        engines=",".join(opts.get("engines") or settings.engines_for(bulletin.source)),
         voice=opts.get("voice") or settings.tts_voice,
         rate=opts.get("rate") or settings.tts_rate,
     )

@@ -36,6 +36,14 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
 
 
+def _chain(raw: str, name: str) -> tuple[str, ...]:
+    engines = tuple(e.strip().lower() for e in raw.split(",") if e.strip())
+    unknown = [e for e in engines if e not in {"gtts", "espeak", "piper"}]
+    if unknown or not engines or len(set(engines)) != len(engines):
+        raise SettingsError(f"{name}: bad engine chain {raw!r}; use gtts, espeak, piper, once each")
+    return engines
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable. Defaults are the embedded `make run` setup."""
@@ -47,6 +55,8 @@ class Settings:
     cache_dir: Path = Path("var/cache")
     cache_max_bytes: int = 512 * 1024 * 1024
     tts_engines: tuple[str, ...] = ("gtts", "espeak")
+    #: per-source chains, e.g. a province whose loudspeakers use a local Piper voice
+    source_engines: dict[str, tuple[str, ...]] = field(default_factory=dict)
     tts_voice: str = "north"
     tts_rate: float = 1.0
     gtts_tld: str = "com.vn"
@@ -78,6 +88,9 @@ class Settings:
     def broker_url(self) -> str:
         return self.redis_url or f"redis+socket://{self.embedded_redis_socket}"
 
+    def engines_for(self, source: str) -> tuple[str, ...]:
+        return self.source_engines.get(source, self.tts_engines)
+
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
@@ -85,14 +98,15 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         var_dir = Path(env.get("BANTIN_VAR_DIR", "var")).resolve()
-        engines = tuple(
-            e.strip().lower() for e in env.get("TTS_ENGINES", "gtts,espeak").split(",") if e.strip()
-        )
-        unknown = [e for e in engines if e not in {"gtts", "espeak", "piper"}]
-        if unknown or not engines:
-            raise SettingsError(
-                f"TTS_ENGINES: unknown engine(s) {unknown}; use gtts, espeak, piper"
-            )
+        engines = _chain(env.get("TTS_ENGINES", "gtts,espeak"), "TTS_ENGINES")
+        by_source: dict[str, tuple[str, ...]] = {}
+        for item in env.get("TTS_ENGINES_BY_SOURCE", "").split(";"):
+            if item.strip():
+                source, sep, chain = item.partition("=")
+                if not sep or not source.strip():
+                    raise SettingsError(
+                        f"TTS_ENGINES_BY_SOURCE: {item!r} is not source=engine,engine")
+                by_source[source.strip()] = _chain(chain, "TTS_ENGINES_BY_SOURCE")
         profiles = tuple(
             p.strip() for p in env.get("AUDIO_PROFILES", "web,podcast,loudspeaker,telephony")
             .split(",") if p.strip()
@@ -111,6 +125,7 @@ class Settings:
             cache_dir=Path(env.get("CACHE_DIR", str(var_dir / "cache"))).resolve(),
             cache_max_bytes=_int(env, "CACHE_MAX_BYTES", 512 * 1024 * 1024),
             tts_engines=engines,
+            source_engines=by_source,
             tts_voice=env.get("TTS_VOICE", "north"),
             tts_rate=_float(env, "TTS_RATE", 1.0),
             gtts_tld=env.get("GTTS_TLD", "com.vn"),

@@ -89,3 +89,34 @@ def test_rerender_with_another_engine(client: FlaskClient, auth: dict[str, str],
                       headers={**auth, "Content-Type": "application/json"})
     assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "engine"
     assert client.post("/api/v1/bulletins/999/render", headers=auth).status_code == 404
+
+
+def test_engine_chain_per_source(tmp_path, embedded_redis: str) -> None:
+    from service.settings import SettingsError
+
+    s = Settings.from_env({"BANTIN_VAR_DIR": str(tmp_path), "REDIS_URL": embedded_redis,
+                           "TTS_ENGINES": "gtts,espeak",
+                           "TTS_ENGINES_BY_SOURCE": "bac-kan=piper,espeak; ha-noi=espeak"})
+    assert s.engines_for("bac-kan") == ("piper", "espeak")
+    assert s.engines_for("ha-noi") == ("espeak",)
+    assert s.engines_for("other") == ("gtts", "espeak")
+    for bad in ("bac-kan", "=espeak", "x=siri", "x=espeak,espeak"):
+        try:
+            Settings.from_env({"TTS_ENGINES_BY_SOURCE": bad})
+        except SettingsError as exc:
+            assert "TTS_ENGINES_BY_SOURCE" in str(exc)
+        else:
+            raise AssertionError(f"{bad!r} accepted")
+    app = create_app(s)
+    try:
+        from workers.admin import migrate
+
+        migrate(s)
+        token = new_token(s)
+        resp = app.test_client().post(
+            "/api/v1/bulletins",
+            data=json.dumps({"title": "T", "body": "Nội dung.", "source": "bac-kan"}),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        assert resp.get_json()["requested"]["engines"] == "piper,espeak"
+    finally:
+        app.extensions["bantin"]["engine"].dispose()
