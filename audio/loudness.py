@@ -31,16 +31,14 @@ def _meter(rate: int) -> pyloudnorm.Meter:
     return pyloudnorm.Meter(rate)
 
 
-def integrated_lufs(x: Samples, rate: int) -> float:
-    """Integrated loudness in LUFS (-inf for silence or audio shorter than 0.4 s).
+def block_energies(x: Samples, rate: int) -> np.ndarray:
+    """K-weighted mean square of each 400 ms gating block (75 % overlap), BS.1770.
 
-    pyloudnorm's K-weighting filters, with its BS.1770 gating vectorized: pyloudnorm
-    sums each 400 ms block in a Python loop (~16,000 numpy calls for five minutes of
-    speech), which made loudness the slowest step of a render. Block edges are computed
-    exactly as pyloudnorm does, so results agree with it to rounding (tested).
+    Kept separate from the gating so a caller can cache the blocks of unchanged audio
+    and gate the concatenation (see `audio.segmented`).
     """
     if x.size < _MIN_SECONDS * rate:
-        return -math.inf
+        return np.zeros(0)
     meter = _meter(rate)
     y = x.astype(np.float64)
     for stage in meter._filters.values():
@@ -51,7 +49,13 @@ def integrated_lufs(x: Samples, rate: int) -> float:
     lo = (t_g * (j * step) * rate).astype(np.int64)
     hi = np.minimum((t_g * (j * step + 1) * rate).astype(np.int64), y.size)
     csum = np.concatenate(([0.0], np.cumsum(y * y)))
-    z = (csum[hi] - csum[lo]) / (t_g * rate)
+    return np.asarray((csum[hi] - csum[lo]) / (t_g * rate))
+
+
+def gated_lufs(z: np.ndarray) -> float:
+    """Integrated loudness from block energies: absolute then relative gate."""
+    if z.size == 0:
+        return -math.inf
     with np.errstate(divide="ignore"):
         loud = -0.691 + 10.0 * np.log10(z)
         above_abs = z[loud >= -70.0]
@@ -62,6 +66,17 @@ def integrated_lufs(x: Samples, rate: int) -> float:
         if gated.size == 0:
             return -math.inf
         return float(-0.691 + 10.0 * np.log10(gated.mean()))
+
+
+def integrated_lufs(x: Samples, rate: int) -> float:
+    """Integrated loudness in LUFS (-inf for silence or audio shorter than 0.4 s).
+
+    pyloudnorm's K-weighting filters, with its BS.1770 gating vectorized: pyloudnorm
+    sums each 400 ms block in a Python loop (~16,000 numpy calls for five minutes of
+    speech), which made loudness the slowest step of a render. Block edges are computed
+    exactly as pyloudnorm does, so results agree with it to rounding (tested).
+    """
+    return gated_lufs(block_energies(x, rate))
 
 
 def limit(x: Samples, rate: int, ceiling_db: float, lookahead_ms: float = 5.0,

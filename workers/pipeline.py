@@ -139,7 +139,8 @@ def _render(ctx: WorkerContext, job: Job) -> str:
             state.fail(ctx, rid, "Bản tin không có nội dung đọc được: sau khi chuẩn hóa, không "
                                  "câu nào còn chữ để đọc. Hãy kiểm tra lại văn bản.")
             return "failed"
-        out = render.produce(chain, job, spoken, lambda done: state.progress(ctx, rid, done))
+        out = render.produce(chain, job, spoken, lambda done: state.progress(ctx, rid, done),
+                             ctx.segments)
         files: dict[str, Any] = {fmt: {"name": ctx.storage.put(data, ext), "bytes": len(data)}
                                  for fmt, (ext, data) in out.files.items()}
         files["timings"] = {"name": ctx.storage.put(

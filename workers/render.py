@@ -18,6 +18,7 @@ from audio.engines.chain import EngineChain
 from audio.media import AudioSegment
 from audio.profiles import Profile, get_profile
 from audio.render import RenderedFile, render
+from audio.segmented import SegmentStore, render_web_mp3
 from audio.tags import Meta
 from audio.timing import cue_dicts
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 BATCH = 8
 #: bump when assembly or encoding changes what the same input sounds like
-OUTPUT_VERSION = "1"
+OUTPUT_VERSION = "2"
 #: sentences in the fast first part: the title and the first sentence after it
 FIRST_SENTENCES = 2
 WEB = "web"
@@ -101,21 +102,24 @@ def first_part(chain: EngineChain, job: Job, spoken: list[str]) -> tuple[str, by
     result = chain.synthesize(spoken[:FIRST_SENTENCES], job.voice, job.rate)
     if not any(len(clip) for clip in result.clips):
         return None
-    quick = get_profile(WEB).with_overrides(outputs=get_profile(WEB).outputs[:1])
-    f = render(parts_for(job, result.clips), quick, verify=False)[0]
+    web = get_profile(WEB)
+    f = render_web_mp3(parts_for(job, result.clips), web, web.outputs[0])
     return f.extension, f.data
 
 
 def produce(
     chain: EngineChain, job: Job, spoken: list[str], progress: Callable[[int], None],
+    segments: SegmentStore | None = None,
 ) -> Output:
-    """The web rendition's MP3, its cues and WebVTT (Opus follows as an extra)."""
+    """The web rendition's MP3, its cues and WebVTT (Opus follows as an extra).
+
+    The MP3 is made of per-block segments cached in `segments`: after a one-sentence
+    edit only that block is mastered and encoded again (see `audio.segmented`).
+    """
     result = chain.synthesize(spoken, job.voice, job.rate, progress=progress, batch=BATCH)
     web = get_profile(WEB)
-    # MP3 only here: it plays everywhere. Opus (slower to encode) follows as an extra.
-    files = render(parts_for(job, result.clips), web.with_overrides(outputs=web.outputs[:1]),
-                   verify=False)
-    mp3 = files[0]
+    mp3 = render_web_mp3(parts_for(job, result.clips), web, web.outputs[0], segments)
+    files = [mp3]
     return Output(_store(files, WEB), _indexed_cues(mp3, job), mp3.webvtt(), mp3.duration_ms,
                   result.engine, result.voice, result.calls, result.meta.get("fallback", ""))
 
