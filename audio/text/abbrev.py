@@ -73,9 +73,30 @@ _LETTER_DOT_NAME = re.compile(
 )
 
 
+_LETTER_DOT_DIGIT = re.compile(rf"(?<![\w.])([{re.escape(_UPPER)}])\.(?=\d)")
+_INITIAL_DOT = re.compile(
+    rf"(?<=[^\W\d_]\s)([{re.escape(_UPPER)}])\.(?=\s+(\w))"
+)
+
+
+def _initial(m: re.Match[str]) -> str:
+    return m.group(1) if m.group(2).islower() or m.group(2).isdigit() else m.group()
+
+
 def _letter_dot_name(m: re.Match[str]) -> str:
     name = m.string[m.end() : m.end() + 40].split(None, 1)[0]
     return m.group() if name.isupper() else f"{m.group(1)} "
+
+
+def _without_echo(before: str, said: str) -> str:
+    """The expansion minus the words the text has just said: "chỉ số CPI" is "chỉ số
+    giá tiêu dùng", "Quỹ Tiền tệ Quốc tế (IMF)" is said once."""
+    said_words = said.split()
+    last = before.lower().split()[-len(said_words) :]
+    for k in range(min(len(last), len(said_words)), 0, -1):
+        if last[-k:] == said_words[:k]:
+            return " ".join(said_words[k:])
+    return said
 
 
 def abbreviations(text: str, style: Style) -> str:
@@ -87,12 +108,20 @@ def abbreviations(text: str, style: Style) -> str:
     """
     def repl(m: re.Match[str]) -> str:
         said = expand_abbreviation(text, m.start(), m.end())
-        return m.group() if said is None else f" {said} "
+        if said is None:
+            return m.group()
+        return f" {_without_echo(text[max(0, m.start() - 80) : m.start()], said)} "
 
     text = _abbreviation_re().sub(repl, text)
+    if "." not in text:
+        return text
     # "V.League", "A.Sài Gòn": a lone capital glued to a name by "." is a prefix, not a
     # sentence end (the table had its chance at "P.Bến Nghé", "Q.1" first).
-    return _LETTER_DOT_NAME.sub(_letter_dot_name, text) if "." in text else text
+    text = _LETTER_DOT_NAME.sub(_letter_dot_name, text)
+    # "U.21" is the code "U21"; "anh T. điều khiển", "Lê Văn T. (32 tuổi)": an initial,
+    # not a sentence end, when the sentence goes on in lower case or with a number.
+    text = _LETTER_DOT_DIGIT.sub(r"\1", text)
+    return _INITIAL_DOT.sub(_initial, text)
 
 
 def spell_capitals(text: str, style: Style) -> str:

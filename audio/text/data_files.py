@@ -60,8 +60,9 @@ def nearby_context(kind: str, gap: int = 4) -> re.Pattern[str]:
     words without digits or sentence marks ("thắng Thái Lan " for a score). Group 1 is
     the context word, group 2 what follows it."""
     alt = alternation(words("contexts", "word", kind))
+    # Gap words may carry digits after a letter ("hòa U23 Thái Lan 1-1").
     return re.compile(
-        rf"(?:^|[^\w])((?i:{alt}))((?:[\s,:]+[^\W\d_]+){{0,{gap}}})[\s,:]*$"
+        rf"(?:^|[^\w])((?i:{alt}))((?:[\s,:]+[^\W\d_][^\W_]*){{0,{gap}}})[\s,:]*$"
     )
 
 

@@ -12,13 +12,17 @@ import re
 from functools import cache
 
 from audio.text.data_files import alternation, leading_context, mapping, trailing_context
-from audio.text.numbers import Style, has_digit, read_int
+from audio.text.numbers import Style, has_digit, read_fraction_digits, read_int
 
 _B = r"(?<![\w.,/-])"  # not inside a longer number or code
 _E = r"(?![\w/]|[.,-]\d)"
 
 _FULL_DATE = re.compile(rf"{_B}(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}){_E}")
 _DAY_RANGE = re.compile(rf"{_B}(\d{{1,2}})\s*[-–]\s*(\d{{1,2}})/(\d{{1,2}})(?:/(\d{{4}}))?{_E}")
+_DATE_SPAN = re.compile(
+    rf"{_B}(\d{{1,2}})/(\d{{1,2}})(?:/(\d{{4}}))?\s?[-–]\s?"
+    rf"(\d{{1,2}})/(\d{{1,2}})(?:/(\d{{4}}))?{_E}"
+)
 _MONTH_YEAR = re.compile(rf"{_B}(\d{{1,2}})[/-](\d{{4}}){_E}")
 _DAY_MONTH = re.compile(rf"{_B}(\d{{1,2}})/(\d{{1,2}}){_E}")
 # "Ngày 20-11", "sáng 2-9": d-m after a date word (a range everywhere else).
@@ -33,6 +37,8 @@ _CLOCK = re.compile(
     rf"{_B}(\d{{1,2}})(?:[hg:](\d{{2}})(?::(\d{{2}}))?|h(?:\s?(\d{{2}})\s?(?:p|ph|phút)\b)?)'?"
     r"(?![\w/]|[.,:]\d)"
 )
+# A race time with hundredths: "15:01,63", "2:05:30,5" (never a clock time).
+_RACE_TIME = re.compile(rf"{_B}(?:(\d{{1,2}}):)?(\d{{1,2}}):(\d{{2}}),(\d{{1,3}})(?![\w/]|[.,:]\d)")
 _CLOCK_ATOM = r"\d{1,2}(?:[hg]\d{2}|h|:\d{2})"
 _CLOCK_RANGE = re.compile(
     rf"{_B}({_CLOCK_ATOM}|\d{{1,2}})\s?[-–]\s?({_CLOCK_ATOM})(?![\w/]|[.,:]\d)"
@@ -77,6 +83,25 @@ def dates_times(text: str, style: Style) -> str:
             f" năm {read_int(int(y), style)}"
         )
 
+    date_ctx = trailing_context("date")
+
+    def span(m: re.Match[str]) -> str:
+        """"30/4-1/5", "10/10/1954-10/10/2024": two dates, "đến" between them."""
+        d1, m1, y1, d2, m2, y2 = m.groups()
+        days = [(int(d1), int(m1)), (int(d2), int(m2))]
+        if not all(_valid(d, mo) for d, mo in days):
+            return m.group()
+        before = text[max(0, m.start() - 24) : m.start()]
+        if not (y1 or y2 or date_ctx.search(before) or any(d > mo for d, mo in days)):
+            return m.group()
+        said = []
+        for (d, mo), y in zip(days, (y1, y2), strict=True):
+            one = f"{read_int(d, style)} tháng {_month(mo, style)}"
+            said.append(f"{one} năm {read_int(int(y), style)}" if y else one)
+        return f"{_day_prefix(before[-12:])}{said[0]} đến ngày {said[1]}"
+
+    if "/" in text:
+        text = _DATE_SPAN.sub(span, text)
     text = _FULL_DATE.sub(full, text)
 
     def day_range(m: re.Match[str]) -> str:
@@ -108,8 +133,8 @@ def dates_times(text: str, style: Style) -> str:
         return f"{head}{number} năm {read_int(y, style)}"
 
     text = _MONTH_YEAR.sub(month_year, text)
-    date_ctx = trailing_context("date")
     counted = leading_context("count")
+    address_ctx = trailing_context("address")
 
     def day_month(m: re.Match[str]) -> str:
         d, mo = int(m.group(1)), int(m.group(2))
@@ -117,6 +142,8 @@ def dates_times(text: str, style: Style) -> str:
         # An improper fraction ("15/7") is far less likely in news than a date.
         improper = d > mo and (d, mo) != (24, 7)  # "24/7" is round the clock
         in_context = date_ctx.search(before) is not None
+        if address_ctx.search(before):
+            return m.group()  # "số nhà 25/3": a house number, read by the fraction stage
         if not _valid(d, mo) or not (improper or in_context):
             return m.group()
         if not in_context and counted.match(text, m.end()):
@@ -142,8 +169,20 @@ def dates_times(text: str, style: Style) -> str:
         return f"{_day_prefix(before)}{read_int(d, style)} tháng {_month(mo, style)}"
 
     text = _DAY_MONTH_DASH.sub(dash_day_month, text)
+    if ":" in text:
+        text = _RACE_TIME.sub(lambda m: _race_time(m, style), text)
     text = _CLOCK_RANGE.sub(lambda m: _clock_range(m, style), text)
     return _CLOCK.sub(lambda m: _clock(m, style), text)
+
+
+def _race_time(m: re.Match[str], style: Style) -> str:
+    """"15:01,63" → "mười lăm phút một phẩy sáu mươi ba giây"."""
+    h, mi, sec, frac = m.groups()
+    if (int(mi) > 59 and h is not None) or int(sec) > 59:
+        return m.group()
+    said = f"{read_int(int(h), style)} giờ " if h is not None else ""
+    said += f"{read_int(int(mi), style)} phút {read_int(int(sec), style)}"
+    return f"{said} phẩy {read_fraction_digits(frac, style)} giây"
 
 
 def _clock_range(m: re.Match[str], style: Style) -> str:

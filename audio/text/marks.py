@@ -101,10 +101,11 @@ def _phone(m: re.Match[str]) -> str:
     return f" {read_digits(digits)} " if 10 <= len(digits) <= 11 else m.group()
 
 
-# Licence plates: "29B-123.45", "51F1-123.45", "30E-12345", "29LD 123.45". The "." is
+# Licence plates: "29B-123.45", "51F1-123.45", "30E-12345", "29LD 123.45", and
+# motorbikes written "29-B1 234.56". The "." is
 # not a sentence end and the groups are not quantities: read digit by digit.
 _PLATE = re.compile(
-    r"(?<![\w.,/-])(\d{2})([A-ZĐ]{1,2})(\d?)(?:[-\s]|\s?-\s?)"
+    r"(?<![\w.,/-])(\d{2})-?([A-ZĐ]{1,2})(\d?)(?:[-\s]|\s?-\s?)"
     r"(\d{3}\.\d{2}|\d{4,5})(?![\w]|[.,]\d)"
 )
 
@@ -113,6 +114,8 @@ def _plate(m: re.Match[str]) -> str:
     province, letters, series, number = m.groups()
     if "." not in number and " " in m.group() and "-" not in m.group():
         return m.group()  # "29B 1234" alone is too loose to be a plate
+    if m.group()[2] == "-" and "." not in number:
+        return m.group()  # "12-A 1234": only "29-B1 234.56" is written with that dash
     head = " ".join(p for p in (read_digits(province), spell(letters), read_digits(series)) if p)
     return f" {head} {read_digits(number)} "
 

@@ -25,7 +25,7 @@ from audio.text.quantities import fractions, money, ranges_scores, units
 from audio.text.unicode_clean import clean
 from audio.text.words import alnum_codes, cardinals, ordinals, roman_numerals
 
-NORMALIZER_VERSION = "1.1"
+NORMALIZER_VERSION = "1.2"
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from audio.text.data_files import alternation, leading_context, mapping, nearby_context, rows
+from audio.text.data_files import (
+    alternation,
+    leading_context,
+    mapping,
+    nearby_context,
+    rows,
+    trailing_context,
+)
 from audio.text.numbers import (
     NUM,
     Style,
@@ -41,7 +48,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"{_B}{_MINUS}{_RANGE}{_MAGNITUDE}\s?({suffix}){rate}(?![\w])"
         ),
         "unit": re.compile(
-            rf"{_B}{_MINUS}{_RANGE}\s?({alternation(units)}){rate}(?![\w²³])"
+            rf"{_B}{_MINUS}{_RANGE}(?:\s?(nghìn|ngàn|triệu|tỷ|tỉ)(?!\w))?"
+            rf"\s?({alternation(units)}){rate}(?![\w²³])"
         ),
         "rate_after_word": re.compile(
             rf"(?<![\w])(đồng|{alternation(s['spoken'] for s in money.values())})"
@@ -62,11 +70,12 @@ def _amount(first: str, second: str | None, style: Style) -> str:
 
 
 def _rate(rates: str | None) -> str:
-    """"/người/tháng" → " một người một tháng"."""
+    """"/người/tháng" → " một người một tháng"; "/USD" → " một đô la Mỹ"."""
     if not rates:
         return ""
     units = mapping("units", "unit", "spoken")
-    return "".join(f" một {units.get(w, w)}" for w in rates.split("/") if w)
+    money = mapping("currencies", "symbol", "spoken")
+    return "".join(f" một {units.get(w) or money.get(w, w)}" for w in rates.split("/") if w)
 
 
 # Dollar amounts are often written the English way: "$12,000", "$1,250.50", "2,500 USD".
@@ -126,19 +135,54 @@ def _height(m: re.Match[str], style: Style) -> str:
     return f"{read_int(int(metres), style)} mét {said}"
 
 
+_TIME_WORDS = frozenset(("ngày", "tuần", "tháng", "quý", "năm", "giờ", "phút", "giây"))
+_RATE_WORDS = (*_TIME_WORDS, "người", "hộ", "lượt", "ca", "xe", "con", "liều", "lít")
+
+
+@cache
+def _word_rate_re() -> re.Pattern[str]:
+    units = [u for u in mapping("units", "unit", "spoken") if u[0].isalpha()]
+    return re.compile(
+        rf"(?<![\w/])([^\W\d_]+)/({alternation([*units, *_RATE_WORDS])})(?![\w/])"
+    )
+
+
+def _word_rate(m: re.Match[str]) -> str:
+    word, per = m.groups()
+    if not word.islower() or (word in _TIME_WORDS and per in _TIME_WORDS):
+        return m.group()  # "Đ/c", "ngày/tháng/năm sinh"
+    return f"{word} một {mapping('units', 'unit', 'spoken').get(per, per)}"
+
+
+_MILESTONE = re.compile(r"(?<![\w.,/])[Kk]m\s?(?=\d)")
+_OVER_UNIT = re.compile(r"(?<![\w.,/])(\d{2,3})/(\d{2,3})\s?(mmHg)(?![\w])")
+
+
 def units(text: str, style: Style) -> str:
     """'5 km', '-5°C', '3,5%', '8%/năm', '120 m2': quantity, Vietnamese unit name, rate."""
     if not has_digit(text):
-        return text
+        return _word_rate_re().sub(_word_rate, text) if "/" in text else text
     names = mapping("units", "unit", "spoken")
     text = _HEIGHT.sub(lambda m: _height(m, style), text)
 
-    def repl(m: re.Match[str]) -> str:
-        minus, a, b, unit, rate = m.groups()
-        head = "âm " if minus else ""
-        return f"{head}{_amount(a, b, style)} {names[unit]}{_rate(rate)}"
+    if "/" in text:  # blood pressure "120/80 mmHg": two readings, "trên"
+        text = _OVER_UNIT.sub(
+            lambda m: f"{read_int(int(m[1]), style)} trên {read_int(int(m[2]), style)}"
+            f" {names[m[3]]}",
+            text,
+        )
 
-    return _patterns()["unit"].sub(repl, text)
+    def repl(m: re.Match[str]) -> str:
+        minus, a, b, mag, unit, rate = m.groups()
+        head = "âm " if minus else ""
+        mag_s = f" {mag}" if mag else ""
+        return f"{head}{_amount(a, b, style)}{mag_s} {names[unit]}{_rate(rate)}"
+
+    text = _patterns()["unit"].sub(repl, text)
+    if "/" in text:  # "2 lần/ngày", "250 người/km2": a rate after a counted word
+        text = _word_rate_re().sub(_word_rate, text)
+    # A milestone "km 15+300", "Km35": what is left of "km" before a number.
+    return _MILESTONE.sub("ki lô mét ", text) if "m" in text else text
 
 
 _SCORE_NUMBER = re.compile(r"\d{1,3}")
@@ -152,19 +196,27 @@ _RANGE_WORD = re.compile(r"(?:^|\W)(?:từ|khoảng|chừng|độ|tầm)\s*$", r
 def _is_score(text: str, m: re.Match[str]) -> bool:
     """A score context word right before the pair, or a few words before it
     ("thắng Malaysia 2-1", "tỷ số là 2 - 1"). With words in between, the context word
-    must be lower case (not the name "Thắng", not "Khánh Hòa") and the numbers small."""
+    must be lower case (not the name "Thắng", not "Khánh Hòa") and the numbers small.
+    Every context word in reach is tried ("Chung cuộc, Hà Nội thắng 3-1")."""
     before = text[max(0, m.start() - 60) : m.start()]
-    found = nearby_context("score").search(before)
-    if found is None or _RANGE_WORD.search(before):
+    if _RANGE_WORD.search(before):
         return False
-    if not found.group(2).strip(" ,:"):
-        return True
-    small = all(_SCORE_NUMBER.fullmatch(g) for g in m.groups())
-    counted = _COUNT_AFTER.match(text, m.end()) is not None  # "thắng lợi trong 3-4 năm"
-    return small and not counted and found.group(1).islower()
+    pattern = nearby_context("score")
+    found = pattern.search(before)
+    while found is not None:
+        if not found.group(2).strip(" ,:"):
+            return True
+        small = all(_SCORE_NUMBER.fullmatch(g) for g in m.groups())
+        counted = _COUNT_AFTER.match(text, m.end()) is not None  # "thắng lợi trong 3-4 năm"
+        if small and not counted and found.group(1).islower():
+            return True
+        found = pattern.search(before, found.start(1) + 1)
+    return False
 
 
 _PAIR = re.compile(rf"{_B}({NUM})\s?[-–]\s?({NUM})(?![\w/]|[.,]\d)")
+# "4-3-3", "4-2-3-1": a formation or a code, never a range (dates took "15-3-2024").
+_CHAIN = re.compile(r"(?<![\w.,/-])\d{1,2}(?:-\d{1,2}){2,}(?![\w/-]|[.,]\d)")
 _SPACED_PAIR = re.compile(rf"{_B}({NUM})\s+[-–]\s+({NUM})(?![\w/]|[.,]\d)")
 
 
@@ -176,6 +228,7 @@ def ranges_scores(text: str, style: Style) -> str:
         a, b = read_number(m.group(1), style), read_number(m.group(2), style)
         return f"{a} {b}" if _is_score(text, m) else f"{a} đến {b}"
 
+    text = _CHAIN.sub(lambda m: " ".join(read_number(n, style) for n in m[0].split("-")), text)
     text = _SPACED_PAIR.sub(repl, text)
     return _PAIR.sub(repl, text)
 
@@ -190,23 +243,39 @@ def _ratio(text: str, m: re.Match[str], style: Style) -> str:
     return f"{a} {b}" if _is_score(text, m) else f"{a} trên {b}"
 
 
-_FRACTION = re.compile(rf"{_B}(\d+)/(\d+)(?![\w/]|[.,]\d)")
+_FRACTION_RANGE = re.compile(rf"{_B}(\d+/\d+)\s?[-–]\s?(?=\d+/\d+(?![\w/]|[.,]\d))")
+_FRACTION = re.compile(rf"{_B}({NUM})/({NUM})(?![\w/]|[.,]\d)")
 
 
 def fractions(text: str, style: Style) -> str:
-    """'3/4' → "ba phần tư" (what is left of a/b once dates have been taken)."""
+    """'3/4' → "ba phần tư" (what is left of a/b once dates have been taken); x out of
+    y ("46/132 quốc gia", "28,75/30 điểm") and house numbers ("số 25/3") are "trên"."""
     if ":" in text and has_digit(text):
         text = _RATIO.sub(lambda m: _ratio(text, m, style), text)
     if "/" not in text:
         return text
+    text = _FRACTION_RANGE.sub(r"\1 đến ", text)  # "1/2-2/3 số hộ"
     counted = leading_context("count")
+    address = trailing_context("address")
 
     def repl(m: re.Match[str]) -> str:
-        a, b = int(m.group(1)), int(m.group(2))
-        if b == 0 or len(m.group(1)) > 15 or len(m.group(2)) > 15:
+        a_s, b_s = m.group(1), m.group(2)
+        if len(a_s) > 15 or len(b_s) > 15:
             return m.group()
-        # "24/7", "63/63 tỉnh", "10/12 huyện": x out of y, said "trên"
-        if (a, b) == (24, 7) or a == b or counted.match(text, m.end()):
+        if not (a_s + b_s).isdigit():  # "28,75/30": a score out of a maximum
+            return f"{read_number(a_s, style)} trên {read_number(b_s, style)}"
+        a, b = int(a_s), int(b_s)
+        if b == 0:
+            return m.group()
+        # "24/7", "63/63 tỉnh", "10/12 huyện", "46/132": x out of y, said "trên";
+        # news writes true fractions with a one-digit numerator ("2/3", "1/10").
+        if (
+            (a, b) == (24, 7)
+            or a == b
+            or a >= 10
+            or counted.match(text, m.end())
+            or address.search(text[max(0, m.start() - 20) : m.start()])
+        ):
             return f"{read_int(a, style)} trên {read_int(b, style)}"
         return f"{read_int(a, style)} phần {read_denominator(b, style)}"
 

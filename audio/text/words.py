@@ -39,22 +39,36 @@ def _roman_re() -> re.Pattern[str]:
     ctx = alternation(words("roman_context", "word"))
     return re.compile(
         rf"(?<![\w])((?i:{ctx}))\s+([IVXLCDM]+)(?:\s?/\s?(\d{{4}}))?(?![\w])"
+        r"((?:\s*(?:,|và|-|–|đến)\s*[IVXLCDM]+(?![\w]))*)"
     )
+
+
+_TAIL_NUMERAL = re.compile(r"[IVXLCDM]+")
 
 
 def roman_numerals(text: str, style: Style) -> str:
     """"khóa XIV" → "khóa mười bốn", "thứ IV" → "thứ tư"; a lone L, C, D, M stays a letter."""
     def repl(m: re.Match[str]) -> str:
-        ctx, numeral, year = m.groups()
-        value = roman_value(numeral)
-        # A lone L, C, D or M is a letter ("hạng C" driving licence, "phụ lục D"):
-        # nobody writes 50, 100, 500 or 1000 that way. I, V and X in context are numbers.
-        if value is None or numeral in _LETTER_NOT_NUMERAL:
+        ctx, numeral, year, tail = m.groups()
+        ordinal = ctx.lower().endswith("thứ")
+
+        def say(numeral: str) -> str | None:
+            value = roman_value(numeral)
+            # A lone L, C, D or M is a letter ("hạng C" driving licence, "phụ lục D"):
+            # nobody writes 50, 100, 500 or 1000 that way. I, V and X in context are numbers.
+            if value is None or numeral in _LETTER_NOT_NUMERAL:
+                return None
+            return read_ordinal(value, style) if ordinal else read_int(value, style)
+
+        said = say(numeral)
+        if said is None:
             return m.group()
-        said = read_ordinal(value, style) if ctx.lower().endswith("thứ") else read_int(value, style)
         if year:
             said += f" năm {read_int(int(year), style)}"
-        return f"{ctx} {said}"
+        # a list under the same context word: "khóa XII, XIII", "khóa XIV và XV"
+        tail = re.sub(r"\s*[-–]\s*", " đến ", tail or "")  # "thế kỷ XIX-XX"
+        tail = _TAIL_NUMERAL.sub(lambda t: say(t.group()) or t.group(), tail)
+        return f"{ctx} {said}{tail}"
 
     return _roman_re().sub(repl, text)
 
@@ -96,10 +110,21 @@ def _read_code_run(run: str, style: Style) -> str:
     return run.lower()
 
 
+# A variant or version code: "BA.2.86", "XBB.1.5": letters, then numbers joined by "chấm".
+_DOTTED_CODE = re.compile(r"(?<![\w.])([A-Z]{2,4})((?:\.\d{1,3})+)(?![\w]|\.\d)")
+
+
+def _dotted_code(m: re.Match[str], style: Style) -> str:
+    numbers = (_read_code_run(n, style) for n in m.group(2).split(".") if n)
+    return f"{spell(m.group(1))} chấm {' chấm '.join(numbers)}"
+
+
 def alnum_codes(text: str, style: Style) -> str:
     """"QL1A" → "quốc lộ một a", "U19" → "u mười chín", "5G" → "năm gờ"."""
     if not has_digit(text):
         return text
+    if "." in text:
+        text = _DOTTED_CODE.sub(lambda m: _dotted_code(m, style), text)
     prefixes = mapping("code_prefixes", "prefix", "spoken")
 
     def repl(m: re.Match[str]) -> str:
