@@ -27,7 +27,8 @@ class ValidationError(ValueError):
     def as_json(self) -> dict[str, Any]:
         return {
             "error": {
-                "field": self.field,
+                # a field name echoed from the request may hold a lone surrogate
+                "field": self.field.encode("utf-8", "backslashreplace").decode("utf-8"),
                 "message": self.message,
                 "message_en": self.message_en,
             }
@@ -157,7 +158,8 @@ def validate_bulletin(data: Any, max_text_chars: int) -> BulletinInput:
                               "The JSON body must be an object.", status=400)
     unknown = sorted(set(data) - FIELDS)
     if unknown:
-        raise ValidationError(unknown[0], "Trường không được hỗ trợ.", "Unknown field.")
+        name = unknown[0].encode("utf-8", "backslashreplace").decode("utf-8") or "body"
+        raise ValidationError(name, "Trường không được hỗ trợ.", "Unknown field.")
     language = data.get("language", "vi")
     if language not in LANGUAGES:
         raise ValidationError("language", "Chỉ hỗ trợ tiếng Việt (\"vi\").",
@@ -185,7 +187,7 @@ def validate_bulletin(data: Any, max_text_chars: int) -> BulletinInput:
         item.source_url = url
     source = data.get("source")
     if source is not None:
-        if not isinstance(source, str) or not _SOURCE.match(source):
+        if not isinstance(source, str) or not _SOURCE.fullmatch(source):
             raise ValidationError("source", "Mã nguồn chỉ gồm chữ thường, số, '-', '_' hoặc '.'.",
                                   "Source must be a lowercase slug (a-z, 0-9, -, _, .).")
         item.source = source

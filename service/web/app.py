@@ -67,6 +67,7 @@ _MESSAGES = {
     413: ("Nội dung quá lớn.", "Request body too large."),
     415: ("Kiểu nội dung không được hỗ trợ.", "Unsupported content type."),
     416: ("Khoảng byte không hợp lệ.", "Range not satisfiable."),
+    500: ("Lỗi máy chủ.", "Internal error."),
 }
 
 

@@ -11,7 +11,7 @@ from service import bulletins as uc
 from service.db import session_scope
 from service.lexicon import affected_bulletins
 from service.models import LexiconEntry
-from service.validation import ValidationError, clean_string
+from service.validation import ValidationError, clean_string, is_blank
 from service.web.auth import require_token
 from service.web.context import sender, sessions, settings
 
@@ -25,9 +25,11 @@ def _entry_json(e: LexiconEntry) -> dict[str, Any]:
 
 def _str_field(data: dict[str, Any], name: str, max_len: int, required: bool = True) -> str:
     value = data.get(name, "" if not required else None)
-    if not isinstance(value, str) or (required and not value.strip()):
+    if not isinstance(value, str):
         raise ValidationError(name, "Thiếu hoặc không phải chuỗi.", "Missing or not a string.")
     value = " ".join(clean_string(value, name).split())
+    if required and is_blank(value):
+        raise ValidationError(name, "Không được để trống.", "Must not be empty.")
     if len(value) > max_len:
         raise ValidationError(name, f"Tối đa {max_len} ký tự.", f"At most {max_len} characters.")
     return value
