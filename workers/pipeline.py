@@ -135,6 +135,9 @@ def _render(ctx: WorkerContext, job: Job) -> str:
             if first is not None:
                 _store_first(ctx, rid, *first)
         spoken, warnings = spoken_forms(job)
+        if len(spoken) > render.EARLY_AFTER_SENTENCES and any(t.strip() for t in spoken):
+            early = max(render.FIRST_SENTENCES + 1, int(len(spoken) * render.EARLY_SHARE))
+            _store_first(ctx, rid, *render.prefix_part(chain, job, spoken, early, ctx.segments))
         if not any(text.strip() for text in spoken):
             state.fail(ctx, rid, "Bản tin không có nội dung đọc được: sau khi chuẩn hóa, không "
                                  "câu nào còn chữ để đọc. Hãy kiểm tra lại văn bản.")

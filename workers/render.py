@@ -30,6 +30,10 @@ BATCH = 8
 OUTPUT_VERSION = "2"
 #: sentences in the fast first part: the title and the first sentence after it
 FIRST_SENTENCES = 2
+#: a bulletin longer than this also gets an early part of `EARLY_SHARE` of its sentences,
+#: so a listener who starts on the first part does not run out before the whole is ready
+EARLY_AFTER_SENTENCES = 40
+EARLY_SHARE = 0.25
 WEB = "web"
 #: file keys per (profile, format) in `Rendition.files`
 FILE_KEYS = {("web", "mp3"): "mp3", ("web", "opus"): "ogg", ("podcast", "mp3"): "podcast",
@@ -104,6 +108,19 @@ def first_part(chain: EngineChain, job: Job, spoken: list[str]) -> tuple[str, by
         return None
     web = get_profile(WEB)
     f = render_web_mp3(parts_for(job, result.clips), web, web.outputs[0])
+    return f.extension, f.data
+
+
+def prefix_part(chain: EngineChain, job: Job, spoken: list[str], count: int,
+                segments: SegmentStore | None = None) -> tuple[str, bytes]:
+    """The opening `count` sentences as an MP3 (a longer early part for long bulletins).
+
+    Its clips land in the sentence cache and its blocks in the segment store, so the
+    full render that follows reuses most of the work.
+    """
+    result = chain.synthesize(spoken[:count], job.voice, job.rate, batch=BATCH)
+    web = get_profile(WEB)
+    f = render_web_mp3(parts_for(job, result.clips), web, web.outputs[0], segments)
     return f.extension, f.data
 
 

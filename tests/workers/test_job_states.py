@@ -94,3 +94,27 @@ def test_same_input_reuses_audio_without_engines(ctx: WorkerContext,
     assert "first" not in b.files
     with pytest.raises(AssertionError):  # a different text is not reused
         pipeline.render_rendition(ctx, other)
+
+
+def test_long_bulletin_gets_a_longer_early_part(ctx: WorkerContext,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from audio.media import decode
+    from workers import render
+
+    paragraphs = [" ".join(f"Câu số {p * 10 + k + 1} của đoạn {p + 1}." for k in range(10))
+                  for p in range(5)]
+    rid = submit(ctx, "Bản tin dài", "\n\n".join(paragraphs))
+    stored: list[bytes] = []
+    real = pipeline._store_first
+
+    def spy(c: WorkerContext, r: int, ext: str, data: bytes) -> None:
+        stored.append(data)
+        real(c, r, ext, data)
+
+    monkeypatch.setattr(pipeline, "_store_first", spy)
+    assert pipeline.render_rendition(ctx, rid) == "ready"
+    assert len(stored) == 2  # the title + first sentence, then a quarter of the bulletin
+    first, early = (len(decode(d)) for d in stored)
+    final = row(ctx, rid).duration_ms or 0
+    assert first < early < final
+    assert early > final * render.EARLY_SHARE * 0.7

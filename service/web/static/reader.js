@@ -287,7 +287,7 @@
   // Polls a small JSON status; swaps in the player (first part, then the whole) without a
   // reload, keeping the position and focus. Announces state changes, not every tick.
   if (section.dataset.ready === "true" || !/^(queued|synthesizing)$/.test(section.dataset.status)) { return; }
-  var lastStatus = section.dataset.status, hasFirst = !!section.dataset.first, lastQuarter = 0;
+  var lastStatus = section.dataset.status, lastFirst = section.dataset.first || "", lastQuarter = 0;
   function swapIn(final) {
     return fetch(window.location.pathname, {headers: {"Accept": "text/html"}, credentials: "same-origin"})
       .then(function (r) { return r.text(); })
@@ -329,9 +329,13 @@
         if (text) { text.textContent = s.text; }
         if (bar) { bar.value = s.percent; bar.textContent = s.percent + "%"; }
         if (s.status === "failed") { clearInterval(timer); if (bar) { bar.remove(); } announce(s.text); return; }
-        if (s.first && !hasFirst) {
-          hasFirst = true;
-          swapIn(false).then(function () { announce("Đã có phần đầu bản tin, có thể nghe ngay."); });
+        if (s.first && s.first !== lastFirst) {  // the first part, then a longer one
+          var longer = !!lastFirst;
+          lastFirst = s.first;
+          swapIn(false).then(function () {
+            announce(longer ? "Đã có thêm phần tiếp theo của bản tin." :
+              "Đã có phần đầu bản tin, có thể nghe ngay.");
+          });
           return;
         }
         var quarter = Math.floor(s.percent / 25);
