@@ -9,7 +9,8 @@
   var progress = document.getElementById("editor-progress");
   var live = document.getElementById("thong-bao");
   var count = form.querySelector("[data-count]");
-  var limit = parseInt(form.paste.getAttribute("maxlength"), 10);
+  // No maxlength: it would silently cut a long paste. Too long is an error the editor sees.
+  var limit = parseInt(form.paste.dataset.limit, 10);
   var timer = null;
   try { form.token.value = window.sessionStorage.getItem("bantin_token") || ""; } catch (e) { /* no storage */ }
 
@@ -98,6 +99,9 @@
     var errors = [];
     if (!form.paste.value.trim()) {
       errors.push({field: "body", message: "Hãy dán hoặc gõ nội dung bản tin."});
+    } else if (form.paste.value.length > limit) {
+      errors.push({field: "body", message: "Bản tin dài " + form.paste.value.length + " ký tự, quá giới hạn " +
+        limit + " ký tự. Hãy bớt " + (form.paste.value.length - limit) + " ký tự."});
     }
     if (needToken && !form.token.value.trim()) {
       errors.push({field: "token", message: "Cần mã truy cập của biên tập viên để gửi."});
@@ -125,7 +129,8 @@
       .catch(function () { return {ok: false, status: 0, data: {error: {message: "Không kết nối được máy chủ."}}}; });
   }
   form.paste.addEventListener("input", function () {
-    count.textContent = form.paste.value.length + " / " + limit + " ký tự.";
+    var n = form.paste.value.length;
+    count.textContent = n + " / " + limit + " ký tự." + (n > limit ? " Quá giới hạn " + (n - limit) + " ký tự." : "");
   });
   form.querySelector("[data-action=preview]").addEventListener("click", function () {
     clearErrors();
