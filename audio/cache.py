@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import threading
@@ -58,31 +59,25 @@ class SentenceCache:
         parts = [fingerprint, voice, f"{rate:.3f}", normalize_sentence(sentence)]
         return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
-    def path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.wav"
+    def path(self, key: str, ext: str = "wav") -> Path:
+        return self.root / key[:2] / f"{key}.{ext}"
 
-    def get(self, key: str) -> AudioSegment | None:
-        """The clip for `key`, or None; a damaged entry is removed and counts as a miss."""
-        path = self.path(key)
+    def read(self, key: str, ext: str) -> bytes | None:
+        """The bytes stored under `key`, or None. Other content-addressed artefacts (the
+        encoded web-MP3 segments) live here too, under the same LRU bound."""
+        path = self.path(key, ext)
         try:
-            with wave.open(str(path), "rb") as wav:
-                clip = AudioSegment(data=wav.readframes(wav.getnframes()),
-                                    sample_width=wav.getsampwidth(),
-                                    frame_rate=wav.getframerate(), channels=wav.getnchannels())
-        except FileNotFoundError:
+            data = path.read_bytes()
+        except OSError:
             return None
-        except (wave.Error, EOFError, OSError):
-            path.unlink(missing_ok=True)
-            return None
-        with contextlib.suppress(FileNotFoundError):  # evicted meanwhile: we hold the clip
+        with contextlib.suppress(FileNotFoundError):  # evicted meanwhile: we hold the data
             os.utime(path)  # LRU: a hit is a use
-        return clip
+        return data or None
 
-    def put(self, key: str, clip: AudioSegment) -> None:
+    def write(self, key: str, ext: str, data: bytes) -> None:
         """Store atomically; never leaves a partial or empty entry behind."""
-        path = self.path(key)
+        path = self.path(key, ext)
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = to_wav_bytes(clip)
         tmp = path.parent / f".tmp-{uuid.uuid4().hex}"
         try:
             with open(tmp, "wb") as out:
@@ -91,6 +86,23 @@ class SentenceCache:
         finally:
             tmp.unlink(missing_ok=True)
         self._account(len(data))
+
+    def get(self, key: str) -> AudioSegment | None:
+        """The clip for `key`, or None; a damaged entry is removed and counts as a miss."""
+        data = self.read(key, "wav")
+        if data is None:
+            return None
+        try:
+            with wave.open(io.BytesIO(data), "rb") as wav:
+                return AudioSegment(data=wav.readframes(wav.getnframes()),
+                                    sample_width=wav.getsampwidth(),
+                                    frame_rate=wav.getframerate(), channels=wav.getnchannels())
+        except (wave.Error, EOFError):
+            self.path(key).unlink(missing_ok=True)
+            return None
+
+    def put(self, key: str, clip: AudioSegment) -> None:
+        self.write(key, "wav", to_wav_bytes(clip))
 
     def _account(self, added: int) -> None:
         with self._lock:

@@ -1,10 +1,11 @@
-"""pydub, wired to an ffmpeg that pip installed, and small helpers to decode audio.
+"""pydub without its ffmpeg lookup warning, and an ffmpeg that pip installed.
 
-pydub looks for `ffmpeg` on PATH when it is imported and warns when there is none. We
-do not need apt: a system ffmpeg wins when present, else the binary shipped by
-`imageio-ffmpeg` is used. Import `AudioSegment` from here, never from pydub directly,
-so the converter is always set. pydub would also need `ffprobe` (which imageio-ffmpeg
-lacks) to read compressed files; `decode()` avoids that by asking ffmpeg for WAV.
+pydub looks for `ffmpeg` on PATH when it is imported and warns when there is none;
+import `AudioSegment` from here, never from pydub directly. We never let pydub run
+ffmpeg (it would also need `ffprobe`, which imageio-ffmpeg lacks): MP3 is encoded with
+lameenc, and `decode()` asks ffmpeg for WAV itself. `ffmpeg_exe()` is a system ffmpeg
+when present, else the binary shipped by `imageio-ffmpeg` — found on first use, not at
+import.
 """
 
 from __future__ import annotations
@@ -32,19 +33,15 @@ def ffmpeg_exe() -> str:
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
-AudioSegment.converter = ffmpeg_exe()  # pydub reads this class attribute when encoding
-
-
 def decode(data: bytes | str | Path, timeout: float = 120.0) -> AudioSegment:
     """Decode any audio ffmpeg understands (MP3, Ogg/Opus, WAV) into an AudioSegment."""
+    stdin: bytes | None
     if isinstance(data, (str, Path)):
-        args, stdin = ["-i", str(data)], None
+        source, stdin = ["-nostdin", "-i", str(data)], None
     else:
-        args, stdin = ["-i", "pipe:0"], data
+        source, stdin = ["-i", "pipe:0"], data
     proc = subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-nostdin", *args, "-f", "wav", "pipe:1"]
-        if stdin is None
-        else [ffmpeg_exe(), "-v", "error", *args, "-f", "wav", "pipe:1"],
+        [ffmpeg_exe(), "-v", "error", *source, "-f", "wav", "pipe:1"],
         input=stdin,
         capture_output=True,
         timeout=timeout,

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -56,41 +54,13 @@ def mp3_frames(data: bytes) -> tuple[int, int]:
     return frames, per_frame
 
 
-class SegmentStore:
-    """Encoded segments and their loudness blocks on disk, by content key.
+class BlobStore(Protocol):
+    """Content-addressed bytes; `audio.cache.SentenceCache` is the one we use, so the
+    segments share its directory, atomic writes and LRU size bound."""
 
-    Writes are atomic (temp file + rename), so concurrent workers never see half an
-    entry; a missing or unreadable entry is simply made again. The layout
-    (`<root>/ab/<key>.<ext>`) is the sentence cache's: sharing its root puts segments
-    under its LRU size bound (a hit refreshes the file's mtime, as there).
-    """
+    def read(self, key: str, ext: str) -> bytes | None: ...
 
-    def __init__(self, root: str | Path) -> None:
-        self.root = Path(root)
-
-    def _path(self, key: str, ext: str) -> Path:
-        return self.root / key[:2] / f"{key}.{ext}"
-
-    def get(self, key: str, ext: str) -> bytes | None:
-        path = self._path(key, ext)
-        try:
-            data = path.read_bytes()
-            os.utime(path)
-        except OSError:
-            return None
-        return data or None
-
-    def put(self, key: str, ext: str, data: bytes) -> None:
-        path = self._path(key, ext)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    def write(self, key: str, ext: str, data: bytes) -> None: ...
 
 
 @dataclass
@@ -124,21 +94,21 @@ def _boundaries(x: dsp.Samples, cues: Sequence[Cue], rate: int) -> list[int]:
     return [*cuts, x.size]
 
 
-def _energies(seg: dsp.Samples, rate: int, key: str, store: SegmentStore | None) -> np.ndarray:
-    cached = store.get(key, "lufs") if store is not None else None
+def _energies(seg: dsp.Samples, rate: int, key: str, store: BlobStore | None) -> np.ndarray:
+    cached = store.read(key, "lufs") if store is not None else None
     if cached is not None:
         return np.frombuffer(cached, dtype="<f8")
     z = loudness.block_energies(seg, rate).astype("<f8")
     if store is not None:
-        store.put(key, "lufs", z.tobytes())
+        store.write(key, "lufs", z.tobytes())
     return z
 
 
 def _encoded(seg: dsp.Samples, rate: int, gain_db: float, ceiling: float, kbps: int,
-             key: str, store: SegmentStore | None, stats: SegmentStats) -> tuple[bytes, int]:
+             key: str, store: BlobStore | None, stats: SegmentStats) -> tuple[bytes, int]:
     """(MP3 bytes, decoded samples) of one segment, from the store when possible."""
     enc_key = hashlib.sha256(f"{key}:{gain_db}:{ceiling}:{kbps}".encode()).hexdigest()
-    cached = store.get(enc_key, "mp3") if store is not None else None
+    cached = store.read(enc_key, "mp3") if store is not None else None
     if cached is not None and len(cached) > 8:
         return cached[8:], int.from_bytes(cached[:8], "little")
     gain = dsp.db_to_gain(gain_db)
@@ -146,12 +116,12 @@ def _encoded(seg: dsp.Samples, rate: int, gain_db: float, ceiling: float, kbps: 
     frames, per_frame = mp3_frames(data)
     stats.encoded += 1
     if store is not None:
-        store.put(enc_key, "mp3", (frames * per_frame).to_bytes(8, "little") + data)
+        store.write(enc_key, "mp3", (frames * per_frame).to_bytes(8, "little") + data)
     return data, frames * per_frame
 
 
 def render_web_mp3(parts: Sequence[Part], profile: Profile, output: Output,
-                   store: SegmentStore | None = None,
+                   store: BlobStore | None = None,
                    stats: SegmentStats | None = None) -> RenderedFile:
     """The profile's MP3 output, segmented; same contract as `audio.render.render`.
 

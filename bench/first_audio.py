@@ -32,7 +32,7 @@ Where the time goes: each run's timestamps from the database (`enqueued_at`,
 first-part file's mtime split the first-audio time into web POST, broker pickup,
 claim, worker work up to the first part being stored, and the poll/GET. The worker
 work is split further in this process by running the worker's own functions
-(`build_document`, `spoken_forms`, `render.first_part`, storage put) on the same texts.
+(`build_document`, `spoken_forms`, `render.opening_part`, storage put) on the same texts.
 
 Writes bench/out/first_audio.json and bench/out/first_audio.png.
 """
@@ -316,7 +316,7 @@ def split_worker_work(parsed: PasteResult, tmp: Path) -> dict[str, dict[str, flo
     out: dict[str, dict[str, float]] = {}
     # warm-up (imports, espeak init, lexicon, filters) outside the clock
     warm_job = _job(parsed, "warm", parsed.paragraphs[:1], Job)
-    render.first_part(chain, warm_job, spoken_forms(warm_job)[0])
+    render.opening_part(chain, warm_job, spoken_forms(warm_job)[0], render.FIRST_SENTENCES)
     for label, n in (("1x", 1), (f"{SCALE}x", SCALE)):
         rows: dict[str, list[float]] = {}
         for k in range(3):
@@ -326,7 +326,7 @@ def split_worker_work(parsed: PasteResult, tmp: Path) -> dict[str, dict[str, flo
             t_doc = time.perf_counter()
             spoken, _ = spoken_forms(job)
             t_norm = time.perf_counter()
-            first = render.first_part(chain, job, spoken)
+            first = render.opening_part(chain, job, spoken, render.FIRST_SENTENCES)
             t_first = time.perf_counter()
             assert first is not None
             storage.put(first[1], first[0])

@@ -60,7 +60,6 @@ from audio.engines.espeak import EspeakEngine  # noqa: E402
 from audio.engines.piper_engine import PiperEngine  # noqa: E402
 from audio.engines.registry import build_chain  # noqa: E402
 from audio.ratelimit import LocalTokenBucket  # noqa: E402
-from audio.segmented import SegmentStore  # noqa: E402
 from bench._common import (  # noqa: E402
     SAMPLE,
     Goal,
@@ -238,8 +237,8 @@ class Renderer:
         self.tmp = tempfile.TemporaryDirectory(prefix="bantin-bench-")
         settings = Settings.from_env({"BANTIN_VAR_DIR": self.tmp.name,
                                       "TTS_ENGINES": ",".join(bench.engines), **bench.env})
-        # the worker's segment store lives under the sentence cache's root
-        self.segments = SegmentStore(settings.cache_dir)
+        # the worker keeps encoded segments in the sentence cache: one store, one bound
+        self.segments = SentenceCache(settings.cache_dir, settings.cache_max_bytes)
         if bench.voices is None:
             self.chain = local_chain(settings, bench.engines)
         else:  # local_chain, with the listener voices mapped to the bench voice

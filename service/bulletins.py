@@ -146,7 +146,8 @@ def describe(b: Bulletin, base: str = "") -> dict[str, Any]:
         "voice": ready.engine_voice if ready else None,
         "duration": (ready.duration_ms or 0) / 1000 if ready else None,
         "audio": audio_urls(ready, base),
-        "first_audio": audio_urls(r, base, ("first",)).get("first") if r else None,
+        "first_audio": audio_urls(r, base, ("first",)).get("first")
+        if r is not None and r.status != "ready" else None,
         "links": {
             "self": f"{base}/api/v1/bulletins/{b.id}",
             "page": f"{base}/bulletins/{b.id}",

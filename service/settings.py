@@ -10,30 +10,26 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 
 class SettingsError(ValueError):
     """An environment variable has a value we cannot use."""
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+N = TypeVar("N", int, float)
+
+
+def _number(env: Mapping[str, str], name: str, default: N) -> N:
+    """The variable parsed as the default's type (int or float); unset or empty → default."""
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        return type(default)(raw)
     except ValueError as exc:
-        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
-
-
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+        kind = "an integer" if isinstance(default, int) else "a number"
+        raise SettingsError(f"{name} must be {kind}, got {raw!r}") from exc
 
 
 def _chain(raw: str, name: str) -> tuple[str, ...]:
@@ -123,24 +119,24 @@ class Settings:
             redis_url=env.get("REDIS_URL", ""),
             audio_dir=Path(env.get("AUDIO_DIR", str(var_dir / "audio"))).resolve(),
             cache_dir=Path(env.get("CACHE_DIR", str(var_dir / "cache"))).resolve(),
-            cache_max_bytes=_int(env, "CACHE_MAX_BYTES", 512 * 1024 * 1024),
+            cache_max_bytes=_number(env, "CACHE_MAX_BYTES", 512 * 1024 * 1024),
             tts_engines=engines,
             source_engines=by_source,
             tts_voice=env.get("TTS_VOICE", "north"),
-            tts_rate=_float(env, "TTS_RATE", 1.0),
+            tts_rate=_number(env, "TTS_RATE", 1.0),
             gtts_tld=env.get("GTTS_TLD", "com.vn"),
             piper_voices_dir=Path(piper_dir) if piper_dir else None,
-            max_text_chars=_int(env, "MAX_TEXT_CHARS", 60_000),
-            max_body_bytes=_int(env, "MAX_BODY_BYTES", 512 * 1024),
+            max_text_chars=_number(env, "MAX_TEXT_CHARS", 60_000),
+            max_body_bytes=_number(env, "MAX_BODY_BYTES", 512 * 1024),
             public_url=env.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             station_name=env.get("STATION_NAME", "bantin"),
             web_bind=env.get("WEB_BIND", "127.0.0.1:8000"),
             queue=env.get("BANTIN_QUEUE", "bantin"),
             audio_profiles=profiles,
-            reconcile_seconds=_float(env, "RECONCILE_SECONDS", 30.0),
-            stale_job_seconds=_float(env, "STALE_JOB_SECONDS", 600.0),
-            heartbeat_seconds=_float(env, "HEARTBEAT_SECONDS", 10.0),
-            heartbeat_timeout_seconds=_float(env, "HEARTBEAT_TIMEOUT_SECONDS", 60.0),
-            engine_timeout_seconds=_float(env, "ENGINE_TIMEOUT_SECONDS", 15.0),
-            visibility_timeout=_float(env, "BROKER_VISIBILITY_TIMEOUT", 3600.0),
+            reconcile_seconds=_number(env, "RECONCILE_SECONDS", 30.0),
+            stale_job_seconds=_number(env, "STALE_JOB_SECONDS", 600.0),
+            heartbeat_seconds=_number(env, "HEARTBEAT_SECONDS", 10.0),
+            heartbeat_timeout_seconds=_number(env, "HEARTBEAT_TIMEOUT_SECONDS", 60.0),
+            engine_timeout_seconds=_number(env, "ENGINE_TIMEOUT_SECONDS", 15.0),
+            visibility_timeout=_number(env, "BROKER_VISIBILITY_TIMEOUT", 3600.0),
         )

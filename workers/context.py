@@ -12,7 +12,6 @@ from audio.cache import SentenceCache
 from audio.engines.chain import EngineChain
 from audio.engines.registry import EngineConfig, build_chain
 from audio.ratelimit import LocalTokenBucket
-from audio.segmented import SegmentStore
 from service.db import make_engine, make_session_factory
 from service.settings import Settings
 from service.storage import LocalStorage
@@ -52,11 +51,6 @@ class WorkerContext:
     @cached_property
     def cache(self) -> SentenceCache:
         return SentenceCache(self.settings.cache_dir, self.settings.cache_max_bytes)
-
-    @cached_property
-    def segments(self) -> SegmentStore:
-        """Encoded web-MP3 segments, under the sentence cache's root and size bound."""
-        return SegmentStore(self.settings.cache_dir)
 
     def chain(self, engines: tuple[str, ...]) -> EngineChain:
         """The engine chain; guards are shared fleet-wide through Redis."""

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from audio.engines.chain import EngineChain
 from audio.errors import PermanentEngineError, TransientEngineError
 from audio.text import NORMALIZER_VERSION, LexiconEntry, normalize
 from service.db import session_scope
@@ -130,20 +131,17 @@ def _render(ctx: WorkerContext, job: Job) -> str:
         # The opening first, before the rest is even normalized: time to first audio
         # must not grow with the bulletin's length.
         opening, _ = spoken_forms(job, render.FIRST_SENTENCES)
-        if any(text.strip() for text in opening):
-            first = render.first_part(chain, job, opening)
-            if first is not None:
-                _store_first(ctx, rid, *first)
+        _early_part(ctx, chain, job, opening, render.FIRST_SENTENCES)
         spoken, warnings = spoken_forms(job)
-        if len(spoken) > render.EARLY_AFTER_SENTENCES and any(t.strip() for t in spoken):
+        if len(spoken) > render.EARLY_AFTER_SENTENCES:
             early = max(render.FIRST_SENTENCES + 1, int(len(spoken) * render.EARLY_SHARE))
-            _store_first(ctx, rid, *render.prefix_part(chain, job, spoken, early, ctx.segments))
+            _early_part(ctx, chain, job, spoken, early)
         if not any(text.strip() for text in spoken):
             state.fail(ctx, rid, "Bản tin không có nội dung đọc được: sau khi chuẩn hóa, không "
                                  "câu nào còn chữ để đọc. Hãy kiểm tra lại văn bản.")
             return "failed"
         out = render.produce(chain, job, spoken, lambda done: state.progress(ctx, rid, done),
-                             ctx.segments)
+                             ctx.cache)
         files: dict[str, Any] = {fmt: {"name": ctx.storage.put(data, ext), "bytes": len(data)}
                                  for fmt, (ext, data) in out.files.items()}
         files["timings"] = {"name": ctx.storage.put(
@@ -204,6 +202,15 @@ def _reuse(ctx: WorkerContext, job: Job, key: str) -> bool:
         r.progress_done = r.progress_total
         r.files.pop("first", None)
     return True
+
+
+def _early_part(ctx: WorkerContext, chain: EngineChain, job: Job, spoken: list[str],
+                count: int) -> None:
+    """Make and publish the opening `count` sentences, if there is anything to say."""
+    if any(text.strip() for text in spoken[:count]):
+        part = render.opening_part(chain, job, spoken, count, ctx.cache)
+        if part is not None:
+            _store_first(ctx, job.rendition_id, *part)
 
 
 def _store_first(ctx: WorkerContext, rendition_id: int, ext: str, data: bytes) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from audio.assemble import Part, SentenceClip, bulletin_header, header_part
@@ -18,7 +18,7 @@ from audio.engines.chain import EngineChain
 from audio.media import AudioSegment
 from audio.profiles import Profile, get_profile
 from audio.render import RenderedFile, render
-from audio.segmented import SegmentStore, render_web_mp3
+from audio.segmented import BlobStore, render_web_mp3
 from audio.tags import Meta
 from audio.timing import cue_dicts
 
@@ -50,7 +50,6 @@ class Output:
     engine_voice: str
     engine_calls: int = 0
     fallback: str = ""
-    extra_cues: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def profile_keys(name: str) -> list[str]:
@@ -95,38 +94,28 @@ def _store(files: list[RenderedFile], profile: str) -> dict[str, tuple[str, byte
             for f in files}
 
 
-def first_part(chain: EngineChain, job: Job, spoken: list[str]) -> tuple[str, bytes] | None:
-    """The opening sentences as a small MP3, made before the rest (fast first audio).
+def opening_part(chain: EngineChain, job: Job, spoken: list[str], count: int,
+                 store: BlobStore | None = None) -> tuple[str, bytes] | None:
+    """The bulletin's first `count` sentences as an MP3, made before the rest: the fast
+    first part, and for long bulletins a longer early part.
 
-    `spoken` may hold just the opening sentences; a bulletin no longer than the
-    opening gets no separate first part (the whole is about as quick).
+    `spoken` needs to hold only those sentences. A bulletin no longer than `count` gets
+    no separate part (the whole is about as quick). Clips land in the sentence cache and
+    blocks in `store`, so the full render that follows reuses the work.
     """
-    if len(job.sentences) <= FIRST_SENTENCES:
+    if len(job.sentences) <= count:
         return None
-    result = chain.synthesize(spoken[:FIRST_SENTENCES], job.voice, job.rate)
+    result = chain.synthesize(spoken[:count], job.voice, job.rate, batch=BATCH)
     if not any(len(clip) for clip in result.clips):
         return None
     web = get_profile(WEB)
-    f = render_web_mp3(parts_for(job, result.clips), web, web.outputs[0])
-    return f.extension, f.data
-
-
-def prefix_part(chain: EngineChain, job: Job, spoken: list[str], count: int,
-                segments: SegmentStore | None = None) -> tuple[str, bytes]:
-    """The opening `count` sentences as an MP3 (a longer early part for long bulletins).
-
-    Its clips land in the sentence cache and its blocks in the segment store, so the
-    full render that follows reuses most of the work.
-    """
-    result = chain.synthesize(spoken[:count], job.voice, job.rate, batch=BATCH)
-    web = get_profile(WEB)
-    f = render_web_mp3(parts_for(job, result.clips), web, web.outputs[0], segments)
+    f = render_web_mp3(parts_for(job, result.clips), web, web.outputs[0], store)
     return f.extension, f.data
 
 
 def produce(
     chain: EngineChain, job: Job, spoken: list[str], progress: Callable[[int], None],
-    segments: SegmentStore | None = None,
+    segments: BlobStore | None = None,
 ) -> Output:
     """The web rendition's MP3, its cues and WebVTT (Opus follows as an extra).
 

@@ -14,7 +14,7 @@ from service.paste import parse_paste
 from service.validation import ValidationError, validate_bulletin, validate_options
 from service.web import lexicon_api
 from service.web.auth import require_token
-from service.web.context import sender, sessions, settings
+from service.web.context import bulletin_or_404, sender, sessions, settings
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.register_blueprint(lexicon_api.bp)
@@ -119,9 +119,7 @@ def index() -> Response:
 @bp.get("/bulletins/<int:bulletin_id>")
 def show(bulletin_id: int) -> Response:
     with sessions()() as s:
-        b = s.get(Bulletin, bulletin_id)
-        if b is None:
-            abort(404)
+        b = bulletin_or_404(s, bulletin_id)
         return jsonify(uc.describe(b))
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import cast
 
-from flask import current_app
+from flask import abort, current_app
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.models import Bulletin
 from service.queue import Sender
 from service.settings import Settings
 from service.storage import LocalStorage
@@ -26,3 +27,10 @@ def sender() -> Sender:
 
 def storage() -> LocalStorage:
     return cast(LocalStorage, current_app.extensions["bantin"]["storage"])
+
+
+def bulletin_or_404(s: Session, bulletin_id: int) -> Bulletin:
+    b = s.get(Bulletin, bulletin_id)
+    if b is None:
+        abort(404)
+    return b

@@ -10,8 +10,7 @@ from flask import Blueprint, abort, redirect, send_file
 from werkzeug.wrappers import Response
 
 from service import bulletins as uc
-from service.models import Bulletin
-from service.web.context import sessions, storage
+from service.web.context import bulletin_or_404, sessions, storage
 
 bp = Blueprint("media", __name__)
 
@@ -42,9 +41,7 @@ def audio(name: str) -> Response:
 
 def _current_file(bulletin_id: int, kind: str) -> str:
     with sessions()() as s:
-        b = s.get(Bulletin, bulletin_id)
-        if b is None:
-            abort(404)
+        b = bulletin_or_404(s, bulletin_id)
         r = uc.latest_ready(b)
         info = (r.files or {}).get(kind) if r else None
         if not info:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, make_response, render_template, request
+from flask import Blueprint, Response, jsonify, make_response, render_template, request
 from markupsafe import escape
 from sqlalchemy import text
 
 from service import bulletins as uc
 from service.document import build_document
 from service.models import Bulletin, Rendition
-from service.web.context import sessions, settings
+from service.web.context import bulletin_or_404, sessions, settings
 
 bp = Blueprint("pages", __name__)
 
@@ -99,17 +99,6 @@ def spoken_duration(seconds: float | None) -> str:
     return " ".join(parts)
 
 
-def _first_part(b: Bulletin, ready: Rendition | None) -> str | None:
-    """URL of the short first part of a rendition still being made, if the worker wrote one."""
-    r = uc.current(b)
-    if r is None or r is ready or r.status == "ready":
-        return None
-    info = (r.files or {}).get("first")
-    if isinstance(info, dict) and info.get("name"):
-        return f"/audio/{info['name']}"
-    return None
-
-
 def _downloads(b: Bulletin, ready: Rendition | None) -> list[dict[str, Any]]:
     urls = uc.audio_urls(ready)
     files = (ready.files or {}) if ready else {}
@@ -149,7 +138,7 @@ def _status_text(state: dict[str, Any], first: str | None) -> str:
 def _state(b: Bulletin) -> dict[str, Any]:
     state = uc.describe(b)
     ready = uc.latest_ready(b)
-    first = _first_part(b, ready)
+    first = state["first_audio"]
     progress = state.get("progress") or {}
     return {
         "status": state["status"],
@@ -236,9 +225,7 @@ def index() -> Response:
 @bp.get("/bulletins/<int:bulletin_id>")
 def reading(bulletin_id: int) -> Response:
     with sessions()() as s:
-        b = s.get(Bulletin, bulletin_id)
-        if b is None:
-            abort(404)
+        b = bulletin_or_404(s, bulletin_id)
         ctx = _reading_context(b)
         return _render("reading.html", **ctx)
 
@@ -246,9 +233,7 @@ def reading(bulletin_id: int) -> Response:
 @bp.get("/embed/<int:bulletin_id>")
 def embed(bulletin_id: int) -> Response:
     with sessions()() as s:
-        b = s.get(Bulletin, bulletin_id)
-        if b is None:
-            abort(404)
+        b = bulletin_or_404(s, bulletin_id)
         ctx = _reading_context(b)
         resp = _render("embed.html", **ctx)
     resp.headers["Content-Security-Policy"] = "frame-ancestors *"
@@ -259,9 +244,7 @@ def embed(bulletin_id: int) -> Response:
 def status(bulletin_id: int) -> Response:
     """What the reading page's status line needs while audio is being made (polled by JS)."""
     with sessions()() as s:
-        b = s.get(Bulletin, bulletin_id)
-        if b is None:
-            abort(404)
+        b = bulletin_or_404(s, bulletin_id)
         resp = jsonify(_state(b))
     resp.headers["Cache-Control"] = "no-store"
     return resp

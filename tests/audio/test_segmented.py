@@ -10,10 +10,11 @@ import pytest
 
 from audio import dsp
 from audio.assemble import Part, SentenceClip
+from audio.cache import SentenceCache
 from audio.engines.espeak import EspeakEngine
 from audio.media import decode
 from audio.profiles import get_profile
-from audio.segmented import SegmentStats, SegmentStore, mp3_frames, render_web_mp3
+from audio.segmented import SegmentStats, mp3_frames, render_web_mp3
 
 PARAGRAPHS = [
     ["Bản tin thời sự sáng nay."],
@@ -64,7 +65,7 @@ def test_decoded_file_meets_the_profile(bulletin: list[Part]) -> None:
 
 def test_only_the_edited_block_is_encoded_again(bulletin: list[Part], tmp_path: Path) -> None:
     web = get_profile("web")
-    store = SegmentStore(tmp_path)
+    store = SentenceCache(tmp_path)
     first = SegmentStats()
     a = render_web_mp3(bulletin, web, web.outputs[0], store, first)
     assert first.encoded == first.segments == len(PARAGRAPHS)

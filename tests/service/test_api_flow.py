@@ -5,18 +5,21 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-import redis
 from flask.testing import FlaskClient
 
 from service.models import Rendition
 from service.settings import Settings
 from service.web.app import create_app
 from workers.admin import new_token
+from workers.context import redis_client
 
 
 def queue_length(settings: Settings) -> int:
-    url = settings.broker_url.replace("redis+socket://", "unix://")
-    return int(redis.Redis.from_url(url).llen(settings.queue))
+    client = redis_client(settings.broker_url)
+    try:
+        return int(client.llen(settings.queue))
+    finally:
+        client.close()
 
 
 def test_paste_submit_returns_202_with_parsed_fields(client: FlaskClient, auth: dict[str, str],

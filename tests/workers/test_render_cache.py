@@ -22,7 +22,6 @@ from audio.engines.base import Synthesis
 from audio.engines.chain import EngineChain
 from audio.engines.espeak import EspeakEngine
 from audio.media import decode
-from audio.segmented import SegmentStore
 from service.document import build_document
 from service.paste import PasteResult, parse_paste
 from workers import render
@@ -87,7 +86,7 @@ def renders(tmp_path_factory: pytest.TempPathFactory) -> Renders:
     counting = CountingEspeak()
     cache = SentenceCache(tmp_path_factory.mktemp("sentence-cache"))
     chain = EngineChain([CachedEngine(counting, cache)])
-    segments = SegmentStore(cache.root)
+    segments = cache  # the worker keeps encoded segments in the sentence cache too
     calls: list[int] = []
 
     def produce(j: Job, s: list[str]) -> render.Output:
