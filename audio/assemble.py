@@ -32,12 +32,15 @@ class SentenceClip:
     """One synthesized sentence and where it sits in the written text.
 
     `char_start`/`char_end` are None for speech that is not in the text (the header).
+    `index` is the sentence's number in the caller's document (what the reading page
+    highlights); it travels into the cue unchanged, so nothing has to be re-derived.
     """
 
     clip: AudioSegment
     char_start: int | None
     char_end: int | None
     text: str
+    index: int | None = None
 
 
 @dataclass
@@ -59,6 +62,8 @@ class Cue:
     text: str
     kind: PartKind
     part_index: int
+    #: the sentence's number in the document (`SentenceClip.index`); None for the header
+    index: int | None = None
 
     def shifted(self, offset_ms: int) -> Cue:
         return replace(self, start_ms=self.start_ms + offset_ms, end_ms=self.end_ms + offset_ms)
@@ -148,7 +153,7 @@ def assemble_samples(parts: Sequence[Part], pauses: Pauses = Pauses(),
             pos += x.size
             cues.append(Cue(round(start * 1000 / rate), round(pos * 1000 / rate),
                             sentence.char_start, sentence.char_end, sentence.text,
-                            part.kind, index))
+                            part.kind, index, sentence.index))
             if k < len(clips) - 1:
                 silence(pauses.after_sentence)
         if number < len(spoken) - 1:

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from audio.text.numbers import get_style, read_int
+from audio.vocabulary import style_for
 
 #: month names as announcers say them (solar calendar: 1 is "một", 4 is "tư")
 MONTHS = ("một", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười",
@@ -21,7 +22,7 @@ MONTHS = ("một", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín",
 
 def number_words(n: int, style: str = "north") -> str:
     """A cardinal in words, from the normalizer's number core (one number reader)."""
-    return read_int(n, get_style("south" if style == "south" else "north"))
+    return read_int(n, get_style(style_for(style)))
 
 
 def date_words(day: dt.date, style: str = "north") -> str:

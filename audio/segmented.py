@@ -23,8 +23,9 @@ import numpy as np
 from audio import dsp, loudness
 from audio.assemble import Cue, Part
 from audio.encode import CODEC_HEADROOM_DB, MP3_ENCODER_DELAY, MP3_RATES, encode_mp3
+from audio.mastering import EncodedFile, Programme, build_programme
 from audio.profiles import Output, Profile
-from audio.render import RenderedFile, build_programme
+from audio.stages import Stages, maybe
 
 #: gain resolution; finer would re-encode every segment after any edit
 GAIN_STEP_DB = 0.5
@@ -120,10 +121,10 @@ def _encoded(seg: dsp.Samples, rate: int, gain_db: float, ceiling: float, kbps: 
     return data, frames * per_frame
 
 
-def render_web_mp3(parts: Sequence[Part], profile: Profile, output: Output,
-                   store: BlobStore | None = None,
-                   stats: SegmentStats | None = None) -> RenderedFile:
-    """The profile's MP3 output, segmented; same contract as `audio.render.render`.
+def encode_segmented_mp3(parts: Sequence[Part], profile: Profile, output: Output,
+                         store: BlobStore | None = None, stats: SegmentStats | None = None,
+                         stages: Stages | None = None) -> EncodedFile:
+    """The profile's MP3 output, segmented; same contract as `audio.mastering.encode_profile`.
 
     The engine's own rate is kept when MP3 can carry it and it is not above the
     profile's (espeak's 22.05 kHz for a 24 kHz profile): resampling would cost more
@@ -134,6 +135,28 @@ def render_web_mp3(parts: Sequence[Part], profile: Profile, output: Output,
     if profile.band_hz or profile.compression or profile.chime or profile.repeat != 1:
         raise ValueError(f"profile {profile.name!r} needs whole-file processing")
     stats = stats if stats is not None else SegmentStats()
+    with maybe(stages, f"master:{profile.name}"):
+        levelled = _level(parts, profile, output, store)
+    stats.gain_db = levelled.gain_db
+    with maybe(stages, f"encode:{profile.name}"):
+        return _encode(levelled, profile, output, store, stats)
+
+
+@dataclass
+class _Levelled:
+    """The programme cut into segments, with the one gain that levels them all."""
+
+    programme: Programme
+    rate: int
+    cuts: list[int]
+    segments: list[dsp.Samples]
+    keys: list[str]
+    measured: float
+    gain_db: float
+
+
+def _level(parts: Sequence[Part], profile: Profile, output: Output,
+           store: BlobStore | None) -> _Levelled:
     programme = build_programme(parts, profile)
     rate = programme.rate if programme.rate in MP3_RATES and programme.rate <= \
         output.sample_rate else output.sample_rate
@@ -149,25 +172,32 @@ def render_web_mp3(parts: Sequence[Part], profile: Profile, output: Output,
     if np.isfinite(measured):
         gain_db = round((profile.target_lufs + CODEC_LOSS_DB - measured) / GAIN_STEP_DB) \
             * GAIN_STEP_DB
-    stats.gain_db = gain_db
+    return _Levelled(programme, rate, cuts, segments, keys, measured, gain_db)
+
+
+def _encode(lv: _Levelled, profile: Profile, output: Output, store: BlobStore | None,
+            stats: SegmentStats) -> EncodedFile:
+    assert output.bitrate_kbps is not None
+    rate = lv.rate
     ceiling = profile.true_peak_db - 0.3 - CODEC_HEADROOM_DB["mp3"]
     chunks: list[bytes] = []
     starts: list[int] = []  # decoded sample where each segment's audio begins
     decoded = 0
-    for seg, key in zip(segments, keys, strict=True):
-        data, samples = _encoded(seg, rate, gain_db, ceiling, output.bitrate_kbps, key, store,
-                                 stats)
+    for seg, key in zip(lv.segments, lv.keys, strict=True):
+        data, samples = _encoded(seg, rate, lv.gain_db, ceiling, output.bitrate_kbps, key,
+                                 store, stats)
         starts.append(decoded + MP3_ENCODER_DELAY)
         decoded += samples
         chunks.append(data)
         stats.segments += 1
     cues = []
-    for cue in programme.cues:
+    for cue in lv.programme.cues:
         at = round(cue.start_ms * rate / 1000)
-        k = max(i for i, lo in enumerate(cuts[:-1]) if lo <= at)
-        cues.append(cue.shifted(round((starts[k] - cuts[k]) * 1000 / rate)))
-    report = loudness.LoudnessReport(measured, measured + gain_db, float("nan"), gain_db, 0)
-    return RenderedFile(
+        k = max(i for i, lo in enumerate(lv.cuts[:-1]) if lo <= at)
+        cues.append(cue.shifted(round((starts[k] - lv.cuts[k]) * 1000 / rate)))
+    report = loudness.LoudnessReport(lv.measured, lv.measured + lv.gain_db, float("nan"),
+                                     lv.gain_db, 0)
+    return EncodedFile(
         profile=profile.name, format="mp3", data=b"".join(chunks), mime="audio/mpeg",
         extension="mp3", sample_rate=rate, bitrate_kbps=output.bitrate_kbps, cues=cues,
         duration_ms=round(decoded * 1000 / rate), loudness=report)

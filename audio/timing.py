@@ -7,7 +7,7 @@ the page converts with `Array.from(text)` or equivalent). Cue text is the writte
 sentence, never the spoken form. Times are seconds with millisecond precision and are
 for the final file: header, chime, pauses and the encoder's start delay included.
 When a profile repeats the bulletin, cues cover the first repetition only; the other
-repetitions are the same cues shifted by `RenderedFile.repetition_offsets_ms`.
+repetitions are the same cues shifted by `EncodedFile.repetition_offsets_ms`.
 """
 
 from __future__ import annotations
@@ -24,9 +24,11 @@ def seconds(ms: int) -> float:
 
 
 def cue_dicts(cues: Iterable[Cue]) -> list[dict[str, Any]]:
-    """The JSON shape: `[{start, end, char_start, char_end, text, kind}]`."""
-    return [
-        {
+    """The JSON shape: `[{start, end, char_start, char_end, text, kind, i?}]`, where `i`
+    is the sentence number the page highlights (absent for the spoken header)."""
+    out: list[dict[str, Any]] = []
+    for c in cues:
+        cue: dict[str, Any] = {
             "start": seconds(c.start_ms),
             "end": seconds(c.end_ms),
             "char_start": c.char_start,
@@ -34,8 +36,10 @@ def cue_dicts(cues: Iterable[Cue]) -> list[dict[str, Any]]:
             "text": c.text,
             "kind": c.kind,
         }
-        for c in cues
-    ]
+        if c.index is not None:
+            cue["i"] = c.index
+        out.append(cue)
+    return out
 
 
 def to_json(cues: Iterable[Cue]) -> str:

@@ -8,8 +8,6 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-STATUSES = ("queued", "synthesizing", "ready", "failed")
-
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
@@ -67,7 +65,14 @@ class Rendition(Base):
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     warnings: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    #: stored files by kind (see `service.rendition_view.FileRecord` for the shape)
     files: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    #: what each sentence is said as, computed once and reused by every profile
+    spoken: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    #: state of each output profile: {"podcast": {"state": "failed", "error": "…"}}
+    profiles: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    #: seconds spent per stage ("normalize", "synthesize", "master:web", "encode:web", …)
+    stages: Mapped[dict[str, float] | None] = mapped_column(JSON, nullable=True)
     cues: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     duration_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

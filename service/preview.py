@@ -7,13 +7,17 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from audio.text import NORMALIZER_VERSION, normalize
+from audio.vocabulary import STYLES, style_for
 from service.document import build_document
 from service.lexicon import respellings
 from service.validation import BulletinInput
 
 
-def preview_fields(s: Session, item: BulletinInput, style: str = "north") -> dict[str, Any]:
-    style = style if style in ("north", "south") else "north"
+def preview_fields(s: Session, item: BulletinInput, default_voice: str,
+                   style: str | None = None) -> dict[str, Any]:
+    """The spoken form of every sentence, read in the style the worker will use: the
+    bulletin's voice decides it (`style_for`) unless the editor asks for another one."""
+    style = style if style in STYLES else style_for(item.voice or default_voice)
     lexicon = respellings(s, item.source)
     paragraphs = [p.strip() for p in item.body.split("\n") if p.strip()]
     doc = build_document(item.title, item.lead, paragraphs, item.author)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
+from audio.vocabulary import PROFILES, VOICES, parse_engines, parse_profiles
+
 
 class SettingsError(ValueError):
     """An environment variable has a value we cannot use."""
@@ -33,11 +35,16 @@ def _number(env: Mapping[str, str], name: str, default: N) -> N:
 
 
 def _chain(raw: str, name: str) -> tuple[str, ...]:
-    engines = tuple(e.strip().lower() for e in raw.split(",") if e.strip())
-    unknown = [e for e in engines if e not in {"gtts", "espeak", "piper"}]
-    if unknown or not engines or len(set(engines)) != len(engines):
-        raise SettingsError(f"{name}: bad engine chain {raw!r}; use gtts, espeak, piper, once each")
-    return engines
+    try:
+        return parse_engines(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name}: {exc}") from exc
+
+
+def _voice(raw: str) -> str:
+    if raw not in VOICES:
+        raise SettingsError(f"TTS_VOICE: {raw!r}; use one of {', '.join(VOICES)}")
+    return raw
 
 
 @dataclass(frozen=True)
@@ -63,14 +70,13 @@ class Settings:
     station_name: str = "bantin"
     web_bind: str = "127.0.0.1:8000"
     queue: str = "bantin"
-    audio_profiles: tuple[str, ...] = ("web", "podcast", "loudspeaker", "telephony")
+    audio_profiles: tuple[str, ...] = PROFILES
     reconcile_seconds: float = 30.0
     stale_job_seconds: float = 600.0
     heartbeat_seconds: float = 10.0
     heartbeat_timeout_seconds: float = 60.0
     engine_timeout_seconds: float = 15.0
     visibility_timeout: float = 3600.0
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def db_url(self) -> str:
@@ -103,15 +109,10 @@ class Settings:
                     raise SettingsError(
                         f"TTS_ENGINES_BY_SOURCE: {item!r} is not source=engine,engine")
                 by_source[source.strip()] = _chain(chain, "TTS_ENGINES_BY_SOURCE")
-        profiles = tuple(
-            p.strip() for p in env.get("AUDIO_PROFILES", "web,podcast,loudspeaker,telephony")
-            .split(",") if p.strip()
-        )
-        bad = [p for p in profiles if p not in {"web", "podcast", "loudspeaker", "telephony"}]
-        if bad or "web" not in profiles:
-            raise SettingsError(
-                f"AUDIO_PROFILES: {bad or 'web missing'}; use web,podcast,loudspeaker,telephony"
-            )
+        try:
+            profiles = parse_profiles(env.get("AUDIO_PROFILES", ",".join(PROFILES)))
+        except ValueError as exc:
+            raise SettingsError(f"AUDIO_PROFILES: {exc}") from exc
         piper_dir = env.get("PIPER_VOICES_DIR")
         return cls(
             var_dir=var_dir,
@@ -122,7 +123,7 @@ class Settings:
             cache_max_bytes=_number(env, "CACHE_MAX_BYTES", 512 * 1024 * 1024),
             tts_engines=engines,
             source_engines=by_source,
-            tts_voice=env.get("TTS_VOICE", "north"),
+            tts_voice=_voice(env.get("TTS_VOICE", "north")),
             tts_rate=_number(env, "TTS_RATE", 1.0),
             gtts_tld=env.get("GTTS_TLD", "com.vn"),
             piper_voices_dir=Path(piper_dir) if piper_dir else None,

@@ -11,14 +11,8 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Protocol
 
 _NAME = re.compile(r"^[0-9a-f]{16,64}\.[a-z0-9]{2,5}$")
-
-
-class Storage(Protocol):
-    def put(self, data: bytes, ext: str) -> str: ...
-    def path(self, name: str) -> Path | None: ...
 
 
 def content_name(data: bytes, ext: str) -> str:

@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
-VOICES = ("north", "central", "south")
-ENGINES = ("gtts", "espeak", "piper")
+from audio.vocabulary import ENGINES, VOICES, parse_engines
+
 LANGUAGES = ("vi",)
 _SOURCE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
 
@@ -129,7 +129,7 @@ def validate_options(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     voice = data.get("voice")
     if voice is not None:
-        if voice not in VOICES:
+        if not isinstance(voice, str) or voice not in VOICES:
             raise ValidationError("voice", f"Giọng phải là một trong {', '.join(VOICES)}.",
                                   f"Voice must be one of {', '.join(VOICES)}.")
         out["voice"] = voice
@@ -143,11 +143,13 @@ def validate_options(data: dict[str, Any]) -> dict[str, Any]:
     if engine is not None:
         if not isinstance(engine, str):
             raise ValidationError("engine", "Phải là chuỗi.", "Must be a string.")
-        chain = tuple(e.strip() for e in engine.split(",") if e.strip())
-        if not chain or any(e not in ENGINES for e in chain) or len(set(chain)) != len(chain):
+        try:
+            chain = parse_engines(engine)
+        except ValueError as exc:
             raise ValidationError(
                 "engine", f"Bộ đọc phải thuộc {', '.join(ENGINES)}, mỗi bộ một lần.",
-                f"Engine must be among {', '.join(ENGINES)}, each at most once.")
+                f"Engine must be among {', '.join(ENGINES)}, each at most once ({exc}).",
+            ) from exc
         out["engines"] = chain
     return out
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service import bulletins as uc
+from service import outbox
 from service.db import make_engine, make_session_factory, session_scope, upgrade
 from service.models import Bulletin
 from service.paste import parse_paste
@@ -67,7 +68,9 @@ def submit_paste(settings: Settings, text: str, sender: Sender | None) -> int:
         settings.max_text_chars,
     )
     with _sessions(settings) as factory:
-        bid, _ = uc.create_bulletin(factory, sender, settings, item)
+        outbox.install(factory, sender)
+        with session_scope(factory) as s:
+            bid = uc.create_bulletin(s, settings, item).id
     return bid
 
 

@@ -7,8 +7,10 @@ import logging
 import sys
 from pathlib import Path
 
+from audio.vocabulary import STYLES, VOICES
 from service.queue import extras_queue
 from service.settings import Settings
+from service.tokens import ROLES
 
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -94,19 +96,19 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=_cmd_db)
     t = sub.add_parser("token", help="API tokens")
     t.add_argument("action", choices=["create"])
-    t.add_argument("--role", default="editor", choices=["editor", "admin"])
+    t.add_argument("--role", default="editor", choices=list(ROLES))
     t.add_argument("--name", default="")
     t.set_defaults(func=_cmd_token)
     s = sub.add_parser("speak", help="speak a bulletin file to an MP3 without the server")
     s.add_argument("file")
     s.add_argument("-o", "--output", required=True)
     s.add_argument("--engine", default=None, help="gtts, espeak or piper (or a chain a,b)")
-    s.add_argument("--voice", default="north", choices=["north", "central", "south"])
+    s.add_argument("--voice", default="north", choices=list(VOICES))
     s.add_argument("--rate", type=float, default=1.0)
     s.add_argument("-q", "--quiet", action="store_true")
     s.set_defaults(func=_cmd_speak)
     n = sub.add_parser("normalize", help="stdin lines → spoken-form lines on stdout")
-    n.add_argument("--style", default="north", choices=["north", "south"])
+    n.add_argument("--style", default="north", choices=list(STYLES))
     n.set_defaults(func=_cmd_normalize)
     return p
 

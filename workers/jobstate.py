@@ -17,6 +17,7 @@ from sqlalchemy import update
 
 from service.db import session_scope
 from service.models import Rendition, utcnow
+from service.rendition_view import ProfileStatus, RenditionStatus
 from workers.context import WorkerContext
 
 log = logging.getLogger(__name__)
@@ -37,24 +38,34 @@ def progress(ctx: WorkerContext, rendition_id: int, done: int) -> None:
 def fail(ctx: WorkerContext, rendition_id: int, message: str) -> None:
     """Give up on a rendition for good, with a message an editor can act on."""
     log.error("rendition %s failed: %s", rendition_id, message)
-    set_values(ctx, rendition_id, status="failed", error=message, finished_at=utcnow())
+    set_values(ctx, rendition_id, status=RenditionStatus.FAILED, error=message,
+               finished_at=utcnow())
 
 
 def requeue(ctx: WorkerContext, rendition_id: int, message: str, delay: float) -> None:
     """Hand the job back for a later retry; the reconciler leaves it alone until then."""
-    set_values(ctx, rendition_id, status="queued", error=f"Đang chờ thử lại: {message}",
+    set_values(ctx, rendition_id, status=RenditionStatus.QUEUED,
+               error=f"Đang chờ thử lại: {message}",
                enqueued_at=utcnow() + timedelta(seconds=delay), progress_done=0)
 
 
-def add_files(ctx: WorkerContext, rendition_id: int, files: dict[str, Any],
-              warning: str | None = None) -> None:
+def set_profile(ctx: WorkerContext, rendition_id: int, profile: str, status: ProfileStatus,
+                error: str | None = None, *, files: dict[str, Any] | None = None,
+                stages: dict[str, float] | None = None) -> None:
+    """Record one profile's outcome (and its files and stage seconds) on a rendition; a
+    failure is also a warning, so editors see it where they read the others."""
     with session_scope(ctx.sessions) as s:
-        r = s.get(Rendition, rendition_id)
+        r = s.get(Rendition, rendition_id, with_for_update=True)
         if r is None:
             return
-        r.files = {**(r.files or {}), **files}
-        if warning:
-            r.warnings = [*(r.warnings or []), warning]
+        r.files = {**(r.files or {}), **(files or {})}
+        entry: dict[str, Any] = {"state": str(status)}
+        if error:
+            entry["error"] = error
+        r.profiles = {**(r.profiles or {}), profile: entry}
+        r.stages = {**(r.stages or {}), **(stages or {})}
+        if error:
+            r.warnings = [*(r.warnings or []), error]
 
 
 class Heartbeat:

@@ -1,10 +1,12 @@
-"""The work behind `bantin.synthesize`: from a rendition id to ready audio files.
+"""The work behind `bantin.synthesize`: a rendition id moved through its job states.
 
-Steps: claim the row (so a duplicate delivery does no work), snapshot the bulletin,
-normalize each written sentence to its spoken form, synthesize through the engine
-chain (sentence cache first), assemble with pauses, encode each format, store the files
-under content-addressed names, record cue timings, mark ready. Progress is written as
-it goes so the page can show it.
+    claimed ──▶ opening produced (first audio) ──▶ spoken (whole text normalized once)
+            ──▶ web audio stored, rendition ready ──▶ each extra profile ready or failed
+
+Claiming the row atomically makes a duplicate delivery do no work. Each transition is
+one short transaction (progress is visible at once). The spoken forms, the cues (with
+their sentence index) and the seconds spent per stage are stored on the rendition, so
+extra profiles start from them and benchmarks read them instead of re-timing the code.
 """
 
 from __future__ import annotations
@@ -12,97 +14,60 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
 
 from audio.engines.chain import EngineChain
 from audio.errors import PermanentEngineError, TransientEngineError
-from audio.text import NORMALIZER_VERSION, LexiconEntry, normalize
+from audio.stages import Stages
+from audio.text import NORMALIZER_VERSION
+from audio.vocabulary import CAPTIONS, FIRST, TIMINGS, WEB, profile_kinds
 from service.db import session_scope
-from service.document import Document, Sentence, build_document
-from service.lexicon import respellings
-from service.models import Bulletin, Rendition, utcnow
+from service.models import Rendition, utcnow
+from service.rendition_view import FileRecord, ProfileStatus, RenditionStatus
 from workers import jobstate as state
-from workers import render
+from workers import produce
 from workers.context import WorkerContext
+from workers.job import Job, from_rendition
+from workers.produce import ProducedFile
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Job:
-    rendition_id: int
-    doc: Document
-    sentences: list[Sentence]
-    engines: tuple[str, ...]
-    voice: str
-    rate: float
-    title: str
-    author: str
-    published_at: Any
-    source: str
-    lexicon: list[LexiconEntry] = field(default_factory=list)
 
 
 def claim(ctx: WorkerContext, rendition_id: int) -> Job | None:
     """Atomically take the rendition unless another worker is alive on it or it is done."""
     now = utcnow()
     stale = now - timedelta(seconds=ctx.settings.heartbeat_timeout_seconds)
-    claimable = or_(Rendition.status == "queued",
-                    (Rendition.status == "synthesizing") & (Rendition.heartbeat_at < stale))
+    claimable = or_(Rendition.status == RenditionStatus.QUEUED,
+                    (Rendition.status == RenditionStatus.SYNTHESIZING)
+                    & (Rendition.heartbeat_at < stale))
     with session_scope(ctx.sessions) as s:
         exhausted = s.execute(  # type: ignore[attr-defined]
             update(Rendition)
             .where(Rendition.id == rendition_id, claimable,
                    Rendition.attempts >= state.MAX_ATTEMPTS)
-            .values(status="failed", finished_at=now,
+            .values(status=RenditionStatus.FAILED, finished_at=now,
                     error=f"Đã thử {state.MAX_ATTEMPTS} lần nhưng tiến trình tạo âm thanh đều "
                           "dừng giữa chừng. Hãy báo quản trị viên hoặc rút gọn bản tin.")
         ).rowcount
         taken = 0 if exhausted else s.execute(  # type: ignore[attr-defined]
             update(Rendition)
             .where(Rendition.id == rendition_id, claimable)
-            .values(status="synthesizing", started_at=now, heartbeat_at=now,
+            .values(status=RenditionStatus.SYNTHESIZING, started_at=now, heartbeat_at=now,
                     attempts=Rendition.attempts + 1)
         ).rowcount
         if not taken:
             return None
         r = s.get(Rendition, rendition_id)
         assert r is not None
-        job = _job(ctx, s, r)
+        job = from_rendition(s, r, ctx.settings.tts_engines)
         r.progress_total, r.progress_done = len(job.sentences), 0
         return job
 
 
-def _job(ctx: WorkerContext, s: Session, r: Rendition) -> Job:
-    b = s.get(Bulletin, r.bulletin_id)
-    assert b is not None
-    doc = build_document(b.title, b.lead, b.paragraphs, b.author)
-    return Job(
-        rendition_id=r.id, doc=doc, sentences=doc.sentences(),
-        engines=tuple(e for e in r.engines.split(",") if e) or ctx.settings.tts_engines,
-        voice=r.voice, rate=r.rate, title=b.title, author=b.author,
-        published_at=b.published_at, source=b.source, lexicon=respellings(s, b.source),
-    )
-
-
-def spoken_forms(job: Job, count: int | None = None) -> tuple[list[str], list[str]]:
-    """Normalize each sentence (or the first `count`); spoken texts and audit warnings."""
-    style = "south" if job.voice == "south" else "north"
-    texts: list[str] = []
-    warnings: list[str] = []
-    for sent in job.sentences[:count]:
-        result = normalize(sent.text, style=style, lexicon=job.lexicon)
-        texts.append(result.text)
-        warnings.extend(f"Câu {sent.index + 1}: {w}" for w in result.warnings)
-    return texts, warnings
-
-
-def render_rendition(ctx: WorkerContext, rendition_id: int) -> str:
+def run(ctx: WorkerContext, rendition_id: int) -> str:
+    """Produce a rendition's web audio; the outcome names the state it ended in."""
     try:
         job = claim(ctx, rendition_id)
     except Exception as exc:
@@ -112,7 +77,7 @@ def render_rendition(ctx: WorkerContext, rendition_id: int) -> str:
         log.info("rendition %s: nothing to do (done, missing, taken or given up)", rendition_id)
         return "skipped"
     with state.Heartbeat(ctx, rendition_id, ctx.settings.heartbeat_seconds):
-        return _render(ctx, job)
+        return _produce(ctx, job)
 
 
 def _internal(exc: BaseException) -> str:
@@ -120,8 +85,9 @@ def _internal(exc: BaseException) -> str:
             f"(mã lỗi {type(exc).__name__}) hoặc bấm tạo lại sau khi lỗi được sửa.")
 
 
-def _render(ctx: WorkerContext, job: Job) -> str:
+def _produce(ctx: WorkerContext, job: Job) -> str:
     rid = job.rendition_id
+    stages = Stages()
     try:
         key = content_key(ctx, job)
         if _reuse(ctx, job, key):
@@ -130,30 +96,43 @@ def _render(ctx: WorkerContext, job: Job) -> str:
         chain = ctx.chain(job.engines)
         # The opening first, before the rest is even normalized: time to first audio
         # must not grow with the bulletin's length.
-        opening, _ = spoken_forms(job, render.FIRST_SENTENCES)
-        _early_part(ctx, chain, job, opening, render.FIRST_SENTENCES)
-        spoken, warnings = spoken_forms(job)
-        if len(spoken) > render.EARLY_AFTER_SENTENCES:
-            early = max(render.FIRST_SENTENCES + 1, int(len(spoken) * render.EARLY_SHARE))
-            _early_part(ctx, chain, job, spoken, early)
-        if not any(text.strip() for text in spoken):
+        first = produce.FIRST_SENTENCES
+        with stages.time("normalize"):
+            opening, opening_warnings = job.normalize(0, first)
+        with stages.time("opening"):
+            _opening(ctx, chain, job, opening, first)
+        with stages.time("normalize"):
+            rest, rest_warnings = job.normalize(first)
+        job = job.with_spoken([*opening, *rest], [*opening_warnings, *rest_warnings])
+        if len(job.sentences) > produce.EARLY_AFTER_SENTENCES:
+            early = max(first + 1, int(len(job.sentences) * produce.EARLY_SHARE))
+            with stages.time("opening"):
+                _opening(ctx, chain, job, job.spoken or (), early)
+        if not job.says_something:
             state.fail(ctx, rid, "Bản tin không có nội dung đọc được: sau khi chuẩn hóa, không "
                                  "câu nào còn chữ để đọc. Hãy kiểm tra lại văn bản.")
             return "failed"
-        out = render.produce(chain, job, spoken, lambda done: state.progress(ctx, rid, done),
-                             ctx.cache)
-        files: dict[str, Any] = {fmt: {"name": ctx.storage.put(data, ext), "bytes": len(data)}
-                                 for fmt, (ext, data) in out.files.items()}
-        files["timings"] = {"name": ctx.storage.put(
-            json.dumps({"cues": out.cues}, ensure_ascii=False).encode(), "json")}
-        files["vtt"] = {"name": ctx.storage.put(out.vtt.encode("utf-8"), "vtt")}
+        out = produce.produce_web(chain, job, lambda done: state.progress(ctx, rid, done),
+                                  ctx.cache, stages)
+        with stages.time("store"):
+            files = [_store(ctx, f, out.cues if f.kind == "mp3" else None) for f in out.files]
+            files.append(_store_text(ctx, TIMINGS, json.dumps({"cues": out.cues},
+                                                             ensure_ascii=False), "json"))
+            files.append(_store_text(ctx, CAPTIONS, out.vtt, "vtt"))
+        warnings = list(job.warnings)
         if out.fallback:
             warnings.insert(0, f"Đã chuyển sang bộ đọc {out.engine}: {out.fallback}")
         with session_scope(ctx.sessions) as s:
             r = s.get(Rendition, rid)
             if r is None:
                 return "gone"
-            r.status, r.files, r.cues = "ready", {**(r.files or {}), **files}, out.cues
+            r.status, r.cues = RenditionStatus.READY, out.cues
+            r.files = {**(r.files or {}), **{f.kind: f.to_json() for f in files}}
+            r.spoken = list(job.spoken or ())
+            r.profiles = {p: {"state": ProfileStatus.READY if p == WEB and not
+                              _has_extra(WEB) else ProfileStatus.PENDING}
+                          for p in ctx.settings.audio_profiles}
+            r.stages = stages.rounded()
             r.duration_ms, r.engine, r.engine_voice = (out.duration_ms, out.engine,
                                                        out.engine_voice)
             r.normalizer_version, r.warnings = NORMALIZER_VERSION, warnings[:200]
@@ -168,9 +147,25 @@ def _render(ctx: WorkerContext, job: Job) -> str:
     except Exception as exc:
         state.fail(ctx, rid, _internal(exc))
         raise
-    log.info("rendition %s ready: %s ms by %s (%s engine calls)", rid, out.duration_ms,
-             out.engine, out.engine_calls)
+    log.info("rendition ready %s", json.dumps({
+        "rendition": rid, "duration_ms": out.duration_ms, "engine": out.engine,
+        "engine_calls": out.engine_calls, "stages": stages.rounded()}))
     return "ready"
+
+
+def _has_extra(profile: str) -> bool:
+    """Whether a profile has files beyond what the first pass made (web's Opus)."""
+    return len(profile_kinds(profile)) > (1 if profile == WEB else 0)
+
+
+def _store(ctx: WorkerContext, f: ProducedFile, cues: list | None = None) -> FileRecord:
+    return FileRecord.made(f.kind, ctx.storage.put(f.data, f.extension), f.data, f.profile,
+                           f.duration_ms, cues)
+
+
+def _store_text(ctx: WorkerContext, kind: str, text: str, ext: str) -> FileRecord:
+    data = text.encode("utf-8")
+    return FileRecord.made(kind, ctx.storage.put(data, ext), data)
 
 
 def content_key(ctx: WorkerContext, job: Job) -> str:
@@ -179,7 +174,7 @@ def content_key(ctx: WorkerContext, job: Job) -> str:
     lexicon = sorted((e.written, e.spoken) for e in job.lexicon)
     blob = json.dumps([NORMALIZER_VERSION, job.doc.text, lexicon, job.engines, job.voice,
                        job.rate, ctx.settings.audio_profiles, ctx.settings.station_name,
-                       render.OUTPUT_VERSION], ensure_ascii=False)
+                       produce.OUTPUT_VERSION], ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -188,7 +183,8 @@ def _reuse(ctx: WorkerContext, job: Job, key: str) -> bool:
     fallback rendition is not reused, so a recovered engine gets its chance)."""
     with session_scope(ctx.sessions) as s:
         same = s.scalars(
-            select(Rendition).where(Rendition.content_key == key, Rendition.status == "ready",
+            select(Rendition).where(Rendition.content_key == key,
+                                    Rendition.status == RenditionStatus.READY,
                                     Rendition.engine == job.engines[0],
                                     Rendition.id != job.rendition_id)
             .order_by(Rendition.id.desc()).limit(1)).first()
@@ -197,60 +193,69 @@ def _reuse(ctx: WorkerContext, job: Job, key: str) -> bool:
             return False
         r.files, r.cues, r.duration_ms = dict(same.files or {}), same.cues, same.duration_ms
         r.engine, r.engine_voice, r.warnings = same.engine, same.engine_voice, same.warnings
+        r.spoken, r.profiles = same.spoken, dict(same.profiles or {}) or None
         r.normalizer_version, r.content_key = same.normalizer_version, key
-        r.status, r.error, r.finished_at = "ready", None, utcnow()
+        r.status, r.error, r.finished_at = RenditionStatus.READY, None, utcnow()
         r.progress_done = r.progress_total
-        r.files.pop("first", None)
+        r.stages = {"reused": 0.0}
+        r.files.pop(FIRST, None)
     return True
 
 
-def _early_part(ctx: WorkerContext, chain: EngineChain, job: Job, spoken: list[str],
-                count: int) -> None:
-    """Make and publish the opening `count` sentences, if there is anything to say."""
-    if any(text.strip() for text in spoken[:count]):
-        part = render.opening_part(chain, job, spoken, count, ctx.cache)
-        if part is not None:
-            _store_first(ctx, job.rendition_id, *part)
-
-
-def _store_first(ctx: WorkerContext, rendition_id: int, ext: str, data: bytes) -> None:
-    name = ctx.storage.put(data, ext)
+def _opening(ctx: WorkerContext, chain: EngineChain, job: Job, spoken: tuple[str, ...] | list[str],
+             count: int) -> None:
+    """Produce and publish the opening `count` sentences, if there is anything to say."""
+    part = produce.produce_opening(chain, job, spoken, count, ctx.cache)
+    if part is None:
+        return
+    f, cues = part
+    record = _store(ctx, f, cues)
     with session_scope(ctx.sessions) as s:
-        r = s.get(Rendition, rendition_id)
-        if r is not None and r.status == "synthesizing":
-            r.files = {**(r.files or {}), "first": {"name": name, "bytes": len(data)}}
+        r = s.get(Rendition, job.rendition_id)
+        if r is not None and r.status == RenditionStatus.SYNTHESIZING:
+            r.files = {**(r.files or {}), FIRST: record.to_json()}
             r.heartbeat_at = utcnow()
 
 
-def render_extra(ctx: WorkerContext, rendition_id: int, profile: str) -> str:
+def produce_extra(ctx: WorkerContext, rendition_id: int, profile: str) -> str:
     """One more output (Opus, podcast, loudspeaker, telephony) of a ready rendition.
 
     Run as its own task after the web MP3 is ready, so a new bulletin never waits behind
-    another's extras. Clips come from the sentence cache. A failure never un-readies
-    the rendition: it is logged and shown as a warning.
+    another's extras. It starts from the stored spoken forms; clips come from the cache.
+    A failure never un-readies the rendition: the profile is marked failed with a reason.
     """
     with ctx.sessions() as s:
         r = s.get(Rendition, rendition_id)
-        if r is None or r.status != "ready":
+        if r is None or r.status != RenditionStatus.READY:
             return "skipped"
-        if all(k in (r.files or {}) for k in render.profile_keys(profile)):
+        if all(k in (r.files or {}) for k in _extra_kinds(profile)):
+            state.set_profile(ctx, rendition_id, profile, ProfileStatus.READY)
             return "exists"  # reused from an identical rendition
-        job = _job(ctx, s, r)
-        job = replace(job, engines=(r.engine,) if r.engine else job.engines)
+        job = from_rendition(s, r, ctx.settings.tts_engines)
+        engines = (r.engine,) if r.engine else job.engines
+    stages = Stages()
     try:
-        spoken, _ = spoken_forms(job)
-        files, _cues = render.produce_profile(ctx.chain(job.engines), job, spoken, profile,
-                                              ctx.settings.station_name)
-        stored = {key: {"name": ctx.storage.put(data, ext), "bytes": len(data)}
-                  for key, (ext, data) in files.items()}
+        job = job.spoken_all()
+        files = produce.produce_profile(ctx.chain(engines), job, profile,
+                                        ctx.settings.station_name, stages)
+        with stages.time(f"store:{profile}"):
+            stored = {f.kind: _store(ctx, f).to_json() for f in files}
     except Exception as exc:
         log.exception("rendition %s: profile %s failed", rendition_id, profile)
-        state.add_files(ctx, rendition_id, {},
-                        f"Không tạo được bản âm thanh “{profile}” ({type(exc).__name__}); "
-                        "bản nghe trên web vẫn dùng được. Hãy báo quản trị viên.")
+        state.set_profile(ctx, rendition_id, profile, ProfileStatus.FAILED,
+                          f"Không tạo được bản âm thanh “{profile}” ({type(exc).__name__}); "
+                          "bản nghe trên web vẫn dùng được. Hãy báo quản trị viên.")
         return "failed"
-    state.add_files(ctx, rendition_id, stored)
+    state.set_profile(ctx, rendition_id, profile, ProfileStatus.READY, files=stored,
+                      stages=stages.rounded())
+    log.info("rendition profile ready %s", json.dumps({
+        "rendition": rendition_id, "profile": profile, "stages": stages.rounded()}))
     return "ready"
+
+
+def _extra_kinds(profile: str) -> tuple[str, ...]:
+    kinds = profile_kinds(profile)
+    return kinds[1:] if profile == WEB else kinds
 
 
 class RetryLater(Exception):

@@ -7,20 +7,19 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from audio.engines.registry import parse_chain
 from audio.errors import PermanentEngineError, TransientEngineError
-from service.document import build_document
+from audio.vocabulary import parse_engines
 from service.paste import parse_paste
 from service.settings import Settings
-from workers import render
 from workers.context import local_chain
-from workers.pipeline import Job, spoken_forms
+from workers.job import new_job
+from workers.produce import produce_web
 
 
 def speak_file(settings: Settings, path: Path, output: Path, *, engine: str | None = None,
                voice: str = "north", rate: float = 1.0, progress: bool = True) -> int:
     try:
-        engines = tuple(parse_chain(engine)) if engine else settings.tts_engines
+        engines = parse_engines(engine) if engine else settings.tts_engines
     except ValueError as exc:
         print(f"bantin speak: --engine: {exc}", file=sys.stderr)
         return 2
@@ -33,25 +32,24 @@ def speak_file(settings: Settings, path: Path, output: Path, *, engine: str | No
     if not parsed.title:
         print(f"bantin speak: {path} has no text", file=sys.stderr)
         return 2
-    doc = build_document(parsed.title, parsed.lead, parsed.paragraphs, parsed.author)
-    job = Job(0, doc, doc.sentences(), engines, voice, rate, parsed.title, parsed.author,
-              parsed.published_at, "")
-    spoken, warnings = spoken_forms(job)
-    for w in warnings:
+    job = new_job(0, parsed.title, parsed.lead, parsed.paragraphs, parsed.author,
+                  engines=engines, voice=voice, rate=rate, published_at=parsed.published_at)
+    job = job.spoken_all()
+    for w in job.warnings:
         print(f"cảnh báo: {w}", file=sys.stderr)
-    bar = tqdm(total=len(spoken), unit="câu", disable=not progress, file=sys.stderr)
+    bar = tqdm(total=len(job.sentences), unit="câu", disable=not progress, file=sys.stderr)
 
     def report(done: int) -> None:
         bar.update(done - bar.n)
 
     try:
-        out = render.produce(local_chain(settings, engines), job, spoken, report)
+        out = produce_web(local_chain(settings, engines), job, report)
     except (PermanentEngineError, TransientEngineError) as exc:
         bar.close()
         print(f"bantin speak: {exc}", file=sys.stderr)
         return 1
     bar.close()
-    _ext, data = out.files["mp3"]
+    data = out.files[0].data
     tmp = output.with_name(f".{output.name}.tmp")
     tmp.write_bytes(data)
     tmp.replace(output)

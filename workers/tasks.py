@@ -32,7 +32,7 @@ def register(app: Celery) -> None:
     @app.task(name=SYNTHESIZE, bind=True, acks_late=True, max_retries=5)
     def synthesize(self: Any, rendition_id: int) -> str:
         try:
-            outcome = pipeline.render_rendition(context(app), int(rendition_id))
+            outcome = pipeline.run(context(app), int(rendition_id))
         except pipeline.RetryLater as exc:
             if self.request.retries >= self.max_retries:
                 attempts = self.max_retries + 1
@@ -50,7 +50,7 @@ def register(app: Celery) -> None:
 
     @app.task(name=EXTRAS, acks_late=True)
     def extras(rendition_id: int, profile: str) -> str:
-        return pipeline.render_extra(context(app), int(rendition_id), str(profile))
+        return pipeline.produce_extra(context(app), int(rendition_id), str(profile))
 
     @app.task(name=RECONCILE, ignore_result=True)
     def reconcile() -> int:

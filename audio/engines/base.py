@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from audio import vocabulary
 from audio.media import AudioSegment
 
 #: Listener-facing voice names; each engine maps them onto its own voices.
-VOICES = ("north", "central", "south")
+VOICES: tuple[str, ...] = tuple(vocabulary.VOICES)
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,7 @@ from audio.engines.espeak import EspeakEngine
 from audio.engines.gtts_engine import GttsEngine, RetryPolicy
 from audio.engines.piper_engine import DEFAULT_VOICES, PiperEngine
 from audio.ratelimit import CircuitBreaker, RateLimiter
-
-ENGINE_NAMES = ("gtts", "piper", "espeak")
-_ALIASES = {"espeak-ng": "espeak", "espeakng": "espeak", "google": "gtts"}
+from audio.vocabulary import ENGINE_ALIASES, ENGINES, parse_engines
 
 
 @dataclass(frozen=True)
@@ -39,28 +37,13 @@ class EngineConfig:
     espeak_pitch: int = 50
 
 
-def parse_chain(spec: str | Sequence[str]) -> list[str]:
-    """Engine names from "gtts, piper ,espeak" (or a list) — validated, ordered, unique."""
-    parts = spec.split(",") if isinstance(spec, str) else list(spec)
-    names = [_ALIASES.get(n, n) for n in (p.strip().lower() for p in parts) if n]
-    unknown = [n for n in names if n not in ENGINE_NAMES]
-    if unknown:
-        raise ValueError(f"unknown engine(s) {', '.join(unknown)} in {spec!r}; "
-                         f"known: {', '.join(ENGINE_NAMES)}")
-    if not names:
-        raise ValueError("the engine chain is empty; for example 'gtts,espeak'")
-    if len(set(names)) != len(names):
-        raise ValueError(f"an engine appears twice in {spec!r}")
-    return names
-
-
 def make_engine(
     name: str, config: EngineConfig, *, limiter: RateLimiter | None = None,
     session_factory: Callable[[], requests.Session] = requests.Session,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Engine:
     """One engine by name; nothing is loaded or contacted until it first speaks."""
-    name = _ALIASES.get(name, name)
+    name = ENGINE_ALIASES.get(name, name)
     if name == "gtts":
         return GttsEngine(tld=config.gtts_tld, slow=config.gtts_slow,
                           timeout=config.gtts_timeout, retry=config.gtts_retry,
@@ -69,7 +52,7 @@ def make_engine(
         return PiperEngine(config.piper_voices_dir, config.piper_voices)
     if name == "espeak":
         return EspeakEngine(pitch=config.espeak_pitch)
-    raise ValueError(f"unknown engine {name!r}; known: {', '.join(ENGINE_NAMES)}")
+    raise ValueError(f"unknown engine {name!r}; known: {', '.join(ENGINES)}")
 
 
 def build_chain(
@@ -82,7 +65,7 @@ def build_chain(
     """The chain for `spec`, each engine behind the sentence cache when one is given."""
     config = config or EngineConfig()
     engines: list[Engine] = []
-    for name in parse_chain(spec):
+    for name in parse_engines(spec):
         engine = make_engine(name, config, limiter=limiter, session_factory=session_factory,
                              sleep=sleep)
         engines.append(CachedEngine(engine, cache) if cache is not None else engine)

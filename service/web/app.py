@@ -9,11 +9,14 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
+from audio.vocabulary import VOICES
+from service import outbox
 from service.db import make_engine, make_session_factory
 from service.queue import Sender
 from service.settings import Settings
 from service.storage import LocalStorage
 from service.validation import ValidationError
+from service.web import request_context
 
 MAX_ID = 2**31 - 1
 
@@ -31,24 +34,25 @@ def create_app(settings: Settings | None = None, *, sender: Sender | None = None
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.jinja_env.globals["VOICES"] = VOICES
     engine = make_engine(settings)
+    sessions = make_session_factory(engine)
+    outbox.install(sessions, sender if sender is not None else Sender(settings))
     app.extensions["bantin"] = {
         "settings": settings,
         "engine": engine,
-        "sessions": make_session_factory(engine),
-        "sender": sender if sender is not None else Sender(settings),
+        "sessions": sessions,
         "storage": LocalStorage(settings.audio_dir),
     }
+    request_context.install(app)
 
-    from service.web import api, feeds, media, pages
+    from service.web import api, feeds, files, lexicon_api, pages
 
     # Ids are 32-bit in every database we run on: a larger number is a 404, not a 500.
     app.url_map.converters["int"] = BoundedInt
 
-    app.register_blueprint(api.bp)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(media.bp)
-    app.register_blueprint(feeds.bp)
+    for blueprint in (api.bp, lexicon_api.bp, pages.bp, files.bp, feeds.bp):
+        app.register_blueprint(blueprint)
     _register_errors(app)
     logging.getLogger(__name__).info("bantin web app ready (db=%s)", engine.url.drivername)
     return app

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from flask import abort, g, request
 
 from service.tokens import check_token
-from service.web.context import sessions
+from service.web.request_context import db
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -21,11 +21,10 @@ def require_token(view: F) -> F:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             abort(401)
-        with sessions()() as s:
-            row = check_token(s, token.strip())
-            if row is None:
-                abort(401)
-            g.token_role = row.role
+        row = check_token(db(), token.strip())
+        if row is None:
+            abort(401)
+        g.token_role = row.role
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

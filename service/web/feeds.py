@@ -13,10 +13,11 @@ from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from service import bulletins as uc
 from service.models import Bulletin
-from service.web.context import sessions, settings
+from service.rendition_view import bulletin_view
+from service.web.request_context import db, settings
 
 bp = Blueprint("feeds", __name__)
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -33,11 +34,10 @@ def _text(parent: ET.Element, tag: str, value: str, **attrs: str) -> ET.Element:
 
 
 def _episode(channel: ET.Element, b: Bulletin, base: str) -> None:
-    ready = uc.latest_ready(b)
-    if ready is None or not ready.files:
+    ready = bulletin_view(b, base).playing
+    audio = (ready.file("podcast") or ready.file("mp3")) if ready else None
+    if ready is None or audio is None:
         return
-    kind = "podcast" if "podcast" in ready.files else "mp3"
-    info = ready.files[kind]
     item = ET.SubElement(channel, "item")
     _text(item, "title", b.title)
     _text(item, "description", b.lead or (b.paragraphs or [""])[0])
@@ -45,8 +45,7 @@ def _episode(channel: ET.Element, b: Bulletin, base: str) -> None:
     ET.SubElement(item, "guid", isPermaLink="false").text = f"bantin-bulletin-{b.id}"
     when = b.published_at or b.created_at
     ET.SubElement(item, "pubDate").text = format_datetime(when)
-    ET.SubElement(item, "enclosure", url=f"{base}/audio/{info['name']}",
-                  length=str(info["bytes"]), type="audio/mpeg")
+    ET.SubElement(item, "enclosure", url=audio.url, length=str(audio.size), type="audio/mpeg")
     seconds = round((ready.duration_ms or 0) / 1000)
     ET.SubElement(item, f"{{{ITUNES}}}duration").text = str(seconds)
     if b.author:
@@ -64,9 +63,9 @@ def podcast() -> Response:
     ET.SubElement(channel, "description").text = "Bản tin thời sự đọc thành tiếng."
     ET.SubElement(channel, "language").text = "vi"
     ET.SubElement(channel, f"{{{ITUNES}}}explicit").text = "false"
-    with sessions()() as s:
-        rows = s.scalars(select(Bulletin).order_by(Bulletin.id.desc()).limit(FEED_SIZE))
-        for b in rows:
-            _episode(channel, b, base)
+    rows = db().scalars(select(Bulletin).options(selectinload(Bulletin.renditions))
+                        .order_by(Bulletin.id.desc()).limit(FEED_SIZE))
+    for b in rows:
+        _episode(channel, b, base)
     body = ET.tostring(rss, encoding="utf-8", xml_declaration=True)
     return Response(body, mimetype="application/rss+xml")

@@ -8,14 +8,14 @@ from flask import Blueprint, Response, abort, jsonify, request
 from sqlalchemy import select
 
 from service import bulletins as uc
-from service.db import session_scope
 from service.lexicon import affected_bulletins
 from service.models import LexiconEntry
 from service.validation import ValidationError, clean_string, is_blank
 from service.web.auth import require_token
-from service.web.context import sender, sessions, settings
+from service.web.bodies import read_json_object
+from service.web.request_context import db, settings
 
-bp = Blueprint("lexicon", __name__, url_prefix="/lexicon")
+bp = Blueprint("lexicon", __name__, url_prefix="/api/v1/lexicon")
 
 
 def _entry_json(e: LexiconEntry) -> dict[str, Any]:
@@ -36,48 +36,44 @@ def _str_field(data: dict[str, Any], name: str, max_len: int, required: bool = T
 
 
 def _rerender_affected(written: str, source: str) -> list[int]:
-    with sessions()() as s:
-        ids = affected_bulletins(s, written, source)
+    """Queue a new rendition of every bulletin the change is heard in (sent on commit)."""
+    ids = affected_bulletins(db(), written, source)
     for bid in ids:
-        uc.rerender(sessions(), sender(), settings(), bid, {})
+        uc.request_rendition(db(), settings(), bid, {})
     return ids
 
 
 @bp.get("")
 def list_entries() -> Response:
-    with sessions()() as s:
-        q = select(LexiconEntry).order_by(LexiconEntry.written)
-        if request.args.get("source") is not None:
-            q = q.where(LexiconEntry.source == clean_string(request.args["source"], "source"))
-        return jsonify({"items": [_entry_json(e) for e in s.scalars(q)]})
+    q = select(LexiconEntry).order_by(LexiconEntry.written)
+    if request.args.get("source") is not None:
+        q = q.where(LexiconEntry.source == clean_string(request.args["source"], "source"))
+    return jsonify({"items": [_entry_json(e) for e in db().scalars(q)]})
 
 
 @bp.post("")
 @require_token
 def upsert() -> Response:
-    from service.web.api import read_json_body
-
-    data = read_json_body()
-    if not isinstance(data, dict):
-        raise ValidationError("body", "Phải là đối tượng JSON.", "Must be a JSON object.", 400)
+    data = read_json_object()
     written = _str_field(data, "written", 200)
     spoken = _str_field(data, "spoken", 400)
     source = _str_field(data, "source", 100, required=False)
     if any(ch.isdigit() for ch in spoken):
         raise ValidationError("spoken", "Cách đọc phải viết bằng chữ, không có chữ số.",
                               "The respelling must be words, without digits.")
-    with session_scope(sessions()) as s:
-        row = s.scalar(select(LexiconEntry).where(LexiconEntry.written == written,
-                                                  LexiconEntry.source == source))
-        created = row is None
-        if row is None:
-            row = LexiconEntry(written=written, spoken=spoken, source=source)
-            s.add(row)
-        else:
-            row.spoken = spoken
-        s.flush()
-        body = _entry_json(row)
+    s = db()
+    row = s.scalar(select(LexiconEntry).where(LexiconEntry.written == written,
+                                              LexiconEntry.source == source))
+    created = row is None
+    if row is None:
+        row = LexiconEntry(written=written, spoken=spoken, source=source)
+        s.add(row)
+    else:
+        row.spoken = spoken
+    s.flush()
+    body = _entry_json(row)
     body["rerendered"] = _rerender_affected(written, source)
+    s.commit()
     resp = jsonify(body)
     resp.status_code = 201 if created else 200
     return resp
@@ -86,10 +82,13 @@ def upsert() -> Response:
 @bp.delete("/<int:entry_id>")
 @require_token
 def delete(entry_id: int) -> Response:
-    with session_scope(sessions()) as s:
-        row = s.get(LexiconEntry, entry_id)
-        if row is None:
-            abort(404)
-        written, source = row.written, row.source
-        s.delete(row)
-    return jsonify({"deleted": entry_id, "rerendered": _rerender_affected(written, source)})
+    s = db()
+    row = s.get(LexiconEntry, entry_id)
+    if row is None:
+        abort(404)
+    written, source = row.written, row.source
+    s.delete(row)
+    s.flush()
+    rerendered = _rerender_affected(written, source)
+    s.commit()
+    return jsonify({"deleted": entry_id, "rerendered": rerendered})

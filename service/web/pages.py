@@ -16,8 +16,9 @@ from sqlalchemy import text
 
 from service import bulletins as uc
 from service.document import build_document
-from service.models import Bulletin, Rendition
-from service.web.context import bulletin_or_404, sessions, settings
+from service.models import Bulletin
+from service.rendition_view import BulletinView, RenditionStatus, bulletin_view
+from service.web.request_context import bulletin_or_404, db, settings
 
 bp = Blueprint("pages", __name__)
 
@@ -99,57 +100,44 @@ def spoken_duration(seconds: float | None) -> str:
     return " ".join(parts)
 
 
-def _downloads(b: Bulletin, ready: Rendition | None) -> list[dict[str, Any]]:
-    urls = uc.audio_urls(ready)
-    files = (ready.files or {}) if ready else {}
+def _size(n: int | None) -> str | None:
+    return f"{n / 1_000_000:.1f} MB".replace(".", ",") if n else None
+
+
+def downloads(view: BulletinView) -> list[dict[str, Any]]:
+    """Download links of the playing audio, with labels and sizes, in `FORMAT_LABELS` order."""
+    ready = view.playing
+    if ready is None:
+        return []
     out = []
     for kind, label in FORMAT_LABELS:
-        if kind in urls:
-            info = files.get(kind) or {}
-            size = info.get("bytes") or info.get("size")
-            out.append({"kind": kind, "label": label, "url": urls[kind],
-                        "size": f"{size / 1_000_000:.1f} MB".replace(".", ",")
-                        if isinstance(size, int | float) and size else None})
-    if files.get("vtt"):
+        f = ready.file(kind)
+        if f is not None:
+            out.append({"kind": kind, "label": label, "url": f.url, "size": _size(f.size)})
+    if ready.has_captions:
         out.append({"kind": "vtt", "label": "Phụ đề WebVTT",
-                    "url": f"/bulletins/{b.id}/captions.vtt",
-                    "size": None})
+                    "url": f"/bulletins/{view.id}/captions.vtt", "size": None})
     return out
 
 
-def _status_text(state: dict[str, Any], first: str | None) -> str:
+def status_text(view: BulletinView) -> str:
     """The sentence the status line shows (and the script announces) for a bulletin's state."""
-    status = state["status"]
-    progress = state.get("progress") or {}
-    if status == "failed" and not state.get("rendition"):
-        return f"Không tạo được âm thanh: {state.get('error') or 'lỗi không rõ'}."
-    if state.get("rendition") and status in ("ready", "failed"):
-        return f"Âm thanh đã sẵn sàng, dài {spoken_duration(state['duration'])}."
-    if status == "synthesizing":
-        done = f": đã đọc {progress['done']} trên {progress['total']} câu" \
-            if progress.get("total") else ""
-        part = " Có thể nghe phần đầu ngay." if first else ""
-        return f"Đang tạo âm thanh{done}.{part}"
-    if state.get("rendition"):
-        return f"Âm thanh đã sẵn sàng, dài {spoken_duration(state['duration'])}."
-    return "Bản tin đang chờ tạo âm thanh."
+    status, (done, total) = view.status, view.progress
+    ready = f"Âm thanh đã sẵn sàng, dài {spoken_duration(view.duration)}."
+    if status == RenditionStatus.FAILED and view.playing is None:
+        error = view.current.error if view.current else None
+        return f"Không tạo được âm thanh: {error or 'lỗi không rõ'}."
+    if status == RenditionStatus.SYNTHESIZING:  # also while older audio keeps playing
+        progress = f": đã đọc {done} trên {total} câu" if total else ""
+        part = " Có thể nghe phần đầu ngay." if view.opening else ""
+        return f"Đang tạo âm thanh{progress}.{part}"
+    return ready if view.playing is not None else "Bản tin đang chờ tạo âm thanh."
 
 
-def _state(b: Bulletin) -> dict[str, Any]:
-    state = uc.describe(b)
-    ready = uc.latest_ready(b)
-    first = state["first_audio"]
-    progress = state.get("progress") or {}
-    return {
-        "status": state["status"],
-        "ready": ready is not None,
-        "first": first,
-        "progress": progress,
-        "percent": int(100 * progress["done"] / progress["total"])
-        if progress.get("total") else 0,
-        "text": _status_text(state, first),
-        "error": state.get("error"),
-    }
+def live_status(view: BulletinView) -> dict[str, Any]:
+    """The polled status: the read model's JSON plus the page's words and links."""
+    return {**view.to_status(), "text": status_text(view), "downloads": downloads(view),
+            "duration_words": spoken_duration(view.duration)}
 
 
 UNTITLED = "Bản tin không có tiêu đề"
@@ -176,37 +164,35 @@ def embed_snippet(embed_url: str, title: str) -> str:
 
 
 def _reading_context(b: Bulletin) -> dict[str, Any]:
+    view = bulletin_view(b)
     doc = build_document(b.title, b.lead, b.paragraphs, b.author)
-    sentences = doc.sentences()
-    ready = uc.latest_ready(b)
-    cues = {c["i"]: c for c in (ready.cues or [])} if ready else {}
+    cues = {c["i"]: c for c in view.cues if "i" in c}
     blocks = []
     for block in doc.blocks:
         items = [
             {"i": s.index, "text": s.text, "start": cues.get(s.index, {}).get("start"),
              "end": cues.get(s.index, {}).get("end")}
-            for s in sentences if s.block == block.index
+            for s in doc.sentences() if s.block == block.index
         ]
-        blocks.append({"kind": block.kind, "index": block.index, "sentences": items})
-    state = uc.describe(b)
-    duration = state["duration"] or 0
+        # A title with nothing visible keeps its sentence number for the audio, but is
+        # not shown as a seekable sentence.
+        kind = "hidden-title" if block.kind == "title" and not has_visible_text(b.title) \
+            else block.kind
+        blocks.append({"kind": kind, "index": block.index, "sentences": items})
+    duration = view.duration or 0
     shown_title = display_title(b.title)
-    # The title block is shown as a seekable sentence only when it has something visible.
-    # (An invisible title keeps its sentence number for the audio, but is not shown.)
-    if not has_visible_text(b.title):
-        for bl in blocks:
-            if bl["kind"] == "title":
-                bl["kind"] = "hidden-title"
     embed_url = f"{settings().public_url}/embed/{b.id}"
+    playing = view.playing
     return {
         "b": b,
+        "view": view,
         "heading": shown_title,
         "blocks": blocks,
-        "state": state,
-        "live": _state(b),
-        "ready": ready,
-        "audio": uc.audio_urls(ready),
-        "downloads": _downloads(b, ready),
+        "live": live_status(view),
+        "ready": playing is not None,
+        "audio": {f.kind: f.url for f in playing.audio} if playing else {},
+        "captions": playing is not None and playing.has_captions,
+        "downloads": downloads(view),
         "duration": duration,
         "duration_words": spoken_duration(duration),
         "embed_url": embed_url,
@@ -216,47 +202,39 @@ def _reading_context(b: Bulletin) -> dict[str, Any]:
 
 @bp.get("/")
 def index() -> Response:
-    with sessions()() as s:
-        rows, nxt = uc.list_bulletins(s, 50, request.args.get("cursor", type=int))
-        items = [uc.describe(b) for b in rows]
+    rows, nxt = uc.list_bulletins(db(), 50, request.args.get("cursor", type=int))
+    items = [bulletin_view(b) for b in rows]
     return _render("index.html", items=items, next_cursor=nxt)
 
 
 @bp.get("/bulletins/<int:bulletin_id>")
 def reading(bulletin_id: int) -> Response:
-    with sessions()() as s:
-        b = bulletin_or_404(s, bulletin_id)
-        ctx = _reading_context(b)
-        return _render("reading.html", **ctx)
+    return _render("reading.html", **_reading_context(bulletin_or_404(bulletin_id)))
 
 
 @bp.get("/embed/<int:bulletin_id>")
 def embed(bulletin_id: int) -> Response:
-    with sessions()() as s:
-        b = bulletin_or_404(s, bulletin_id)
-        ctx = _reading_context(b)
-        resp = _render("embed.html", **ctx)
+    resp = _render("embed.html", **_reading_context(bulletin_or_404(bulletin_id)))
     resp.headers["Content-Security-Policy"] = "frame-ancestors *"
     return resp
 
 
 @bp.get("/bulletins/<int:bulletin_id>/status.json")
 def status(bulletin_id: int) -> Response:
-    """What the reading page's status line needs while audio is being made (polled by JS)."""
-    with sessions()() as s:
-        b = bulletin_or_404(s, bulletin_id)
-        resp = jsonify(_state(b))
+    """Everything the reading page needs while audio is made (polled by its script): the
+    status line, the playable part or whole with its cues, and the downloads."""
+    resp = jsonify(live_status(bulletin_view(bulletin_or_404(bulletin_id))))
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
 
 @bp.get("/editor")
 def editor() -> Response:
-    return _render("editor.html", limit=settings().max_text_chars)
+    return _render("editor.html", limit=settings().max_text_chars,
+                   default_voice=settings().tts_voice)
 
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    with sessions()() as s:
-        s.execute(text("SELECT 1"))
+    db().execute(text("SELECT 1"))
     return make_response({"ok": True})

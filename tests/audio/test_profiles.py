@@ -17,9 +17,9 @@ from audio import dsp, loudness
 from audio.assemble import Part, SentenceClip, bulletin_header, header_part
 from audio.chime import OPENING
 from audio.engines.espeak import EspeakEngine
+from audio.mastering import EncodedFile, build_programme, encode_profile
 from audio.media import decode
 from audio.profiles import PROFILES, get_profile
-from audio.render import RenderedFile, build_programme, render
 from audio.tags import LEAD_TITLE, Meta
 
 TITLE = "Bắc Kạn triển khai Chỉ thị số 42 của Ban Bí thư"
@@ -60,18 +60,18 @@ def bulletin_parts(rate: float = 1.0, header: bool = True) -> list[Part]:
     return parts
 
 
-_cache: dict[str, list[RenderedFile]] = {}
+_cache: dict[str, list[EncodedFile]] = {}
 
 
-def rendered(name: str, **overrides: object) -> list[RenderedFile]:
+def rendered(name: str, **overrides: object) -> list[EncodedFile]:
     key = name + repr(sorted(overrides.items()))
     if key not in _cache:
         profile = get_profile(name, **overrides)
-        _cache[key] = render(bulletin_parts(profile.synthesis_rate), profile, META)
+        _cache[key] = encode_profile(bulletin_parts(profile.synthesis_rate), profile, META)
     return _cache[key]
 
 
-def speech_end_ms(f: RenderedFile, x: dsp.Samples, rate: int) -> int:
+def speech_end_ms(f: EncodedFile, x: dsp.Samples, rate: int) -> int:
     """Where speech stops, ignoring a closing chime after the bulletin."""
     profile = PROFILES[f.profile]
     limit = x.size

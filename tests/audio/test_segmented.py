@@ -14,7 +14,7 @@ from audio.cache import SentenceCache
 from audio.engines.espeak import EspeakEngine
 from audio.media import decode
 from audio.profiles import get_profile
-from audio.segmented import SegmentStats, mp3_frames, render_web_mp3
+from audio.segmented import SegmentStats, encode_segmented_mp3, mp3_frames
 
 PARAGRAPHS = [
     ["Bản tin thời sự sáng nay."],
@@ -44,7 +44,7 @@ def bulletin() -> list[Part]:
 
 def test_decoded_file_meets_the_profile(bulletin: list[Part]) -> None:
     web = get_profile("web")
-    f = render_web_mp3(bulletin, web, web.outputs[0])
+    f = encode_segmented_mp3(bulletin, web, web.outputs[0])
     audio = decode(f.data)
     x = dsp.to_samples(audio)
     assert abs(len(audio) - f.duration_ms) <= 1
@@ -67,16 +67,16 @@ def test_only_the_edited_block_is_encoded_again(bulletin: list[Part], tmp_path: 
     web = get_profile("web")
     store = SentenceCache(tmp_path)
     first = SegmentStats()
-    a = render_web_mp3(bulletin, web, web.outputs[0], store, first)
+    a = encode_segmented_mp3(bulletin, web, web.outputs[0], store, first)
     assert first.encoded == first.segments == len(PARAGRAPHS)
     again = SegmentStats()
-    b = render_web_mp3(bulletin, web, web.outputs[0], store, again)
+    b = encode_segmented_mp3(bulletin, web, web.outputs[0], store, again)
     assert again.encoded == 0 and b.data == a.data and b.cues == a.cues
     edited_text = [list(p) for p in PARAGRAPHS]
     edited_text[2][0] = "Giá xăng giảm mạnh từ sáng nay."
     edited = [*bulletin[:2], parts(edited_text)[2], *bulletin[3:]]
     stats = SegmentStats()
-    c = render_web_mp3(edited, web, web.outputs[0], store, stats)
+    c = encode_segmented_mp3(edited, web, web.outputs[0], store, stats)
     if stats.gain_db == first.gain_db:
         assert stats.encoded == 1
     else:  # the rounded loudness gain moved: every block is re-leveled, none is stale

@@ -8,8 +8,8 @@ import json
 import webvtt
 
 from audio.assemble import Cue
+from audio.mastering import encode_profile
 from audio.profiles import get_profile
-from audio.render import render
 from audio.timing import cue_dicts, to_json, to_webvtt, vtt_timestamp
 from tests.audio.test_profiles import TEXT, bulletin_parts
 
@@ -45,7 +45,7 @@ def test_json_shape() -> None:
 
 
 def test_rendered_cues_carry_the_original_text() -> None:
-    (mp3, opus) = render(bulletin_parts(), get_profile("web"))
+    (mp3, opus) = encode_profile(bulletin_parts(), get_profile("web"))
     body = [c for c in mp3.cues if c.kind != "header"]
     for cue in body:
         assert cue.char_start is not None and cue.char_end is not None

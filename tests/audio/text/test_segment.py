@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import itertools
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audio.text.segment import Span, chunk, split_sentences
-
-SAMPLE = Path("/work/shared/samples/bac-kan-chi-thi-42.txt")
-if not SAMPLE.exists():  # the sample also lives beside the repository
-    SAMPLE = Path(__file__).resolve().parents[4] / "shared/samples/bac-kan-chi-thi-42.txt"
+from tests.conftest import SAMPLE
 
 
 def sentences(text: str) -> list[str]:

@@ -2,7 +2,7 @@
 
     parts ──assemble──▶ bulletin ──chime/repeat──▶ programme
           ──per output rate: resample, band-limit, compress, loudness+limiter──▶ master
-          ──encode (+ ID3 and chapters)──▶ RenderedFile(data, cues, ...)
+          ──encode (+ ID3 and chapters)──▶ EncodedFile(data, cues, ...)
 
 Each step is also a public function so the pipeline (or a benchmark) can stop early
 or reuse one: `build_programme`, `master`, `encode_output`. Mastering happens at each
@@ -31,6 +31,7 @@ from audio.encode import (
     start_delay_ms,
 )
 from audio.profiles import Output, Profile
+from audio.stages import Stages, maybe
 from audio.tags import Meta, chapters_from_cues, tag_mp3
 from audio.timing import to_json, to_webvtt
 
@@ -46,7 +47,7 @@ class Programme:
 
 
 @dataclass
-class RenderedFile:
+class EncodedFile:
     """One encoded file plus everything the pipeline stores beside it."""
 
     profile: str
@@ -135,7 +136,7 @@ def _encode_within_peak(x: dsp.Samples, output: Output, ceiling_db: float,
 
 def encode_output(x: dsp.Samples, output: Output, profile: Profile, programme: Programme,
                   report: loudness.LoudnessReport, meta: Meta | None = None,
-                  verify: bool = True) -> RenderedFile:
+                  verify: bool = True) -> EncodedFile:
     """Encode one mastered signal; cues move by the codec's start delay.
 
     With `verify`, lossy files are decoded and re-made if their true peak is over the
@@ -150,7 +151,7 @@ def encode_output(x: dsp.Samples, output: Output, profile: Profile, programme: P
     duration = round(x.size * 1000 / output.sample_rate) + delay
     if output.format == "mp3" and profile.id3 and meta is not None:
         data = tag_mp3(data, meta, chapters_from_cues(cues, duration))
-    return RenderedFile(
+    return EncodedFile(
         profile=profile.name, format=output.format, data=data, mime=MIME[output.format],
         extension=EXTENSION[output.format], sample_rate=output.sample_rate,
         bitrate_kbps=output.bitrate_kbps, cues=cues, duration_ms=duration,
@@ -159,20 +160,26 @@ def encode_output(x: dsp.Samples, output: Output, profile: Profile, programme: P
     )
 
 
-def render(parts: Sequence[Part], profile: Profile, meta: Meta | None = None,
-           rate: int | None = None, verify: bool = True) -> list[RenderedFile]:
+def encode_profile(parts: Sequence[Part], profile: Profile, meta: Meta | None = None,
+                   rate: int | None = None, verify: bool = True,
+                   stages: Stages | None = None) -> list[EncodedFile]:
     """Every output file of `profile` for the bulletin, in `profile.outputs` order.
 
     `parts` must already be synthesized at `profile.synthesis_rate`; include the
     header part (see `audio.assemble.header_part`) when the profile should speak it.
+    Seconds go to `stages` as "master:<profile>" (assembly included) and
+    "encode:<profile>".
     """
-    programme = build_programme(parts, profile, rate)
+    with maybe(stages, f"master:{profile.name}"):
+        programme = build_programme(parts, profile, rate)
     masters: dict[tuple[int, float], tuple[dsp.Samples, loudness.LoudnessReport]] = {}
     files = []
     for output in profile.outputs:
         key = (output.sample_rate, CODEC_HEADROOM_DB[output.format])
         if key not in masters:
-            masters[key] = master(programme, profile, *key)
+            with maybe(stages, f"master:{profile.name}"):
+                masters[key] = master(programme, profile, *key)
         x, report = masters[key]
-        files.append(encode_output(x, output, profile, programme, report, meta, verify))
+        with maybe(stages, f"encode:{profile.name}"):
+            files.append(encode_output(x, output, profile, programme, report, meta, verify))
     return files

@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, send_file
 from werkzeug.wrappers import Response
 
-from service import bulletins as uc
-from service.web.context import bulletin_or_404, sessions, storage
+from service.rendition_view import bulletin_view
+from service.web.request_context import bulletin_or_404, storage
 
-bp = Blueprint("media", __name__)
+bp = Blueprint("files", __name__)
 
 MIME = {
     "mp3": "audio/mpeg",
@@ -40,13 +40,12 @@ def audio(name: str) -> Response:
 
 
 def _current_file(bulletin_id: int, kind: str) -> str:
-    with sessions()() as s:
-        b = bulletin_or_404(s, bulletin_id)
-        r = uc.latest_ready(b)
-        info = (r.files or {}).get(kind) if r else None
-        if not info:
-            abort(404)
-        return str(info["name"])
+    """The storage name of the playing rendition's file of `kind` (404 if none)."""
+    ready = bulletin_view(bulletin_or_404(bulletin_id)).playing
+    record = ready.stored.get(kind) if ready else None
+    if record is None:
+        abort(404)
+    return record.name
 
 
 @bp.get("/bulletins/<int:bulletin_id>/timings.json")

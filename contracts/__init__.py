@@ -1,0 +1,1 @@
+"""Custom import-linter contract types for bantin (see `contracts.allowlist`)."""

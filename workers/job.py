@@ -1,0 +1,92 @@
+"""A job: everything one rendition needs, as a plain value, read from the database once.
+
+The pipeline moves a job through its states (claimed → opening spoken → whole text
+spoken → web audio → extra profiles) by making new values (`with_spoken`), never by
+re-reading the bulletin or normalizing it again: the spoken forms are computed once,
+stored on the rendition, and every extra profile starts from them (`from_rendition`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from audio.text import LexiconEntry, normalize
+from audio.vocabulary import Style, style_for
+from service.document import Document, Sentence, build_document
+from service.lexicon import respellings
+from service.models import Bulletin, Rendition
+
+
+@dataclass(frozen=True)
+class Job:
+    rendition_id: int
+    doc: Document
+    sentences: tuple[Sentence, ...]
+    engines: tuple[str, ...]
+    voice: str
+    rate: float
+    title: str
+    author: str
+    published_at: datetime | None
+    source: str
+    lexicon: tuple[LexiconEntry, ...] = ()
+    #: what the engines are asked to say, one per sentence (None until normalized)
+    spoken: tuple[str, ...] | None = None
+    #: the normalizer's audit warnings, "Câu N: …"
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def style(self) -> Style:
+        return style_for(self.voice)
+
+    def normalize(self, start: int = 0, stop: int | None = None) -> tuple[list[str], list[str]]:
+        """Spoken forms and warnings of sentences `start:stop` (the opening goes first, so
+        the first audio does not wait for the whole text)."""
+        texts: list[str] = []
+        warnings: list[str] = []
+        for sent in self.sentences[start:stop]:
+            result = normalize(sent.text, style=self.style, lexicon=self.lexicon)
+            texts.append(result.text)
+            warnings.extend(f"Câu {sent.index + 1}: {w}" for w in result.warnings)
+        return texts, warnings
+
+    def with_spoken(self, spoken: Sequence[str], warnings: Sequence[str] = ()) -> Job:
+        if len(spoken) != len(self.sentences):
+            raise ValueError(f"{len(spoken)} spoken forms for {len(self.sentences)} sentences")
+        return replace(self, spoken=tuple(spoken), warnings=tuple(warnings))
+
+    def spoken_all(self) -> Job:
+        """This job with every sentence normalized (a no-op when it already is)."""
+        return self if self.spoken is not None else self.with_spoken(*self.normalize())
+
+    @property
+    def says_something(self) -> bool:
+        return any(text.strip() for text in self.spoken or ())
+
+
+def new_job(rendition_id: int, title: str, lead: str, paragraphs: list[str], author: str, *,
+            engines: tuple[str, ...], voice: str, rate: float,
+            published_at: datetime | None = None, source: str = "",
+            lexicon: Sequence[LexiconEntry] = ()) -> Job:
+    """A job from a bulletin's fields (the worker, `bantin speak` and benches use this)."""
+    doc = build_document(title, lead, paragraphs, author)
+    return Job(rendition_id, doc, tuple(doc.sentences()), engines, voice, rate, title, author,
+               published_at, source, tuple(lexicon))
+
+
+def from_rendition(s: Session, r: Rendition, default_engines: tuple[str, ...]) -> Job:
+    """The job for a rendition row, with the spoken forms it stored if it has them."""
+    b = s.get(Bulletin, r.bulletin_id)
+    if b is None:
+        raise LookupError(f"rendition {r.id}: bulletin {r.bulletin_id} is gone")
+    job = new_job(r.id, b.title, b.lead, b.paragraphs, b.author,
+                  engines=tuple(e for e in r.engines.split(",") if e) or default_engines,
+                  voice=r.voice, rate=r.rate, published_at=b.published_at, source=b.source,
+                  lexicon=respellings(s, b.source))
+    if r.spoken is not None and len(r.spoken) == len(job.sentences):
+        job = job.with_spoken(r.spoken)
+    return job
