@@ -260,6 +260,8 @@
     ACTIONS[act]();
   });
 
+  // Run at load and again after every swap: each <audio> element and the slider get their
+  // listeners once (a swap puts in a fresh <audio>, so none pile up on the old one).
   function initPlayer() {
     audio = document.getElementById("audio");
     collectSpans();
@@ -272,12 +274,16 @@
     if (box) { box.checked = store.get("bantin_shortcuts") !== "off"; }
     showShortcutState();
     applyRate(store.get("bantin_rate") || "1");
-    ["timeupdate", "seeked"].forEach(function (name) {
-      audio.addEventListener(name, function () { setCurrent(spanAt(audio.currentTime)); showTime(); });
-    });
-    ["play", "pause", "ended"].forEach(function (name) { audio.addEventListener(name, showPlaying); });
-    audio.addEventListener("loadedmetadata", function () { applyRate(store.get("bantin_rate") || "1"); showTime(); });
-    el("[data-seek]").addEventListener("blur", showTime);
+    if (!audio.bantinBound) {
+      audio.bantinBound = true;
+      ["timeupdate", "seeked"].forEach(function (name) {
+        audio.addEventListener(name, function () { setCurrent(spanAt(audio.currentTime)); showTime(); });
+      });
+      ["play", "pause", "ended"].forEach(function (name) { audio.addEventListener(name, showPlaying); });
+      audio.addEventListener("loadedmetadata", function () { applyRate(store.get("bantin_rate") || "1"); showTime(); });
+    }
+    var slider = el("[data-seek]");
+    if (slider && !slider.bantinBound) { slider.bantinBound = true; slider.addEventListener("blur", showTime); }
     showTime();
     showPlaying();
   }
@@ -285,57 +291,129 @@
 
   // ---- Status while the audio is being made -----------------------------------------------
   // Polls a small JSON status; swaps in the player (first part, then the whole) without a
-  // reload, keeping the position and focus. Announces state changes, not every tick.
+  // reload and without fetching the page again: the player markup is already here (in a
+  // <template> while nothing was playable) and the JSON has the files, cues and downloads.
+  // Keeps the position and focus. Announces state changes, not every tick.
   if (section.dataset.ready === "true" || !/^(queued|synthesizing)$/.test(section.dataset.status)) { return; }
   var lastStatus = section.dataset.status, lastFirst = section.dataset.first || "", lastQuarter = 0;
-  function swapIn(final) {
-    return fetch(window.location.pathname, {headers: {"Accept": "text/html"}, credentials: "same-origin"})
-      .then(function (r) { return r.text(); })
-      .then(function (html) {
-        var doc = new DOMParser().parseFromString(html, "text/html");
-        var fresh = doc.querySelector(".player[data-bulletin]");
-        if (!fresh) { return; }
-        var was = audio ? {t: audio.currentTime, playing: !audio.paused} : null;
-        var hadFocus = section.contains(document.activeElement) &&
-          el("[data-player-body]").contains(document.activeElement);
-        if (audio) { audio.pause(); }
-        doc.querySelectorAll(".s[data-start]").forEach(function (s) {
-          var mine = document.getElementById(s.id);
-          if (mine) { mine.dataset.start = s.dataset.start; mine.dataset.end = s.dataset.end; }
-        });
-        el("[data-player-body]").innerHTML = fresh.querySelector("[data-player-body]").innerHTML;
-        el("[data-status-box]").innerHTML = fresh.querySelector("[data-status-box]").innerHTML;
-        section.dataset.ready = final ? "true" : "false";
-        initPlayer();
-        if (audio && was) {
-          audio.addEventListener("loadedmetadata", function () {
-            audio.currentTime = was.t;
-            if (was.playing) { playNow(); }
-          }, {once: true});
-        }
-        if (hadFocus && el("[data-act=toggle]")) { el("[data-act=toggle]").focus(); }
-      });
+  var pending = null;  // {t, playing} to restore once the swapped-in file's metadata is in
+  function make(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text) { node.textContent = text; }
+    return node;
+  }
+  function showStatus(s, final) {
+    var text = el("[data-status-text]"), bar = el("[data-progress]");
+    if (text) { text.textContent = s.text; }
+    if (bar && final) { bar.remove(); } else if (bar) { bar.value = s.percent; bar.textContent = s.percent + "%"; }
+    section.dataset.status = s.status;
+  }
+  // Each sentence's place in the audio now playing; a sentence without a cue is not seekable.
+  function setCues(cues) {
+    var at = {};
+    (cues || []).forEach(function (c) { at[String(c.i)] = c; });
+    document.querySelectorAll(".s[data-i]").forEach(function (span) {
+      var c = at[span.dataset.i];
+      if (c && c.start != null && c.end != null) {
+        span.dataset.start = Number(c.start).toFixed(3);
+        span.dataset.end = Number(c.end).toFixed(3);
+        return;
+      }
+      delete span.dataset.start;
+      delete span.dataset.end;
+      span.removeAttribute("tabindex");
+      if (span === current) { setCurrent(null); }
+    });
+  }
+  // The download links, in the template's markup.
+  function setDownloads(list) {
+    var box = el("[data-downloads]");
+    if (!box) { return; }
+    box.textContent = "";
+    if (!list || !list.length) { return; }
+    var ul = make("ul", {"class": "downloads", "aria-labelledby": "tai-ve"});
+    list.forEach(function (d) {
+      var a = make("a", {"href": d.url, "download": ""}, d.label + (d.size ? ", " + d.size : ""));
+      ul.appendChild(make("li")).appendChild(a);
+    });
+    box.appendChild(make("h3", {"class": "downloads-title", "id": "tai-ve"}, "Tải về"));
+    box.appendChild(ul);
+  }
+  // A fresh <audio> with the new files (same attributes, no listeners, nothing buffered).
+  function setAudio(s, final, src) {
+    var old = document.getElementById("audio");
+    var fresh = old.cloneNode(false);
+    if (final && s.audio.ogg) { fresh.appendChild(make("source", {"src": s.audio.ogg, "type": "audio/ogg; codecs=opus"})); }
+    fresh.appendChild(make("source", {"src": src, "type": "audio/mpeg"}));
+    if (final && s.captions) {
+      fresh.appendChild(make("track", {"kind": "captions", "srclang": "vi", "label": "Tiếng Việt", "src": s.captions}));
+    }
+    fresh.appendChild(document.createTextNode("Trình duyệt không phát được âm thanh. "));
+    fresh.appendChild(make("a", {"href": src, "data-fallback": ""}, "Tải tệp MP3"));
+    fresh.appendChild(document.createTextNode("."));
+    if (final) { fresh.removeAttribute("data-part"); } else { fresh.dataset.part = "first"; }
+    fresh.dataset.duration = Number(s.duration || 0).toFixed(3);
+    old.pause();
+    old.parentNode.replaceChild(fresh, old);
+    while (old.firstChild) { old.removeChild(old.firstChild); }
+    old.removeAttribute("src");
+    old.load();  // stop the old one's download
+  }
+  function swapIn(s, final) {
+    var src = final ? (s.audio && s.audio.mp3) : s.first;
+    showStatus(s, final);
+    if (!src) { return; }
+    var body = el("[data-player-body]");
+    // A swap before the last one's file loaded keeps the place that one was to resume at.
+    var was = pending || (audio ? {t: audio.currentTime, playing: !audio.paused} : null);
+    var hadFocus = body.contains(document.activeElement);
+    var tpl = body.querySelector("template[data-player-template]");
+    if (tpl) { body.replaceChild(document.importNode(tpl.content, true), tpl); }
+    setAudio(s, final, src);
+    var note = el("[data-part-note]");
+    if (note) { note.hidden = !!final; }
+    var slider = el("[data-seek]");
+    if (slider) { slider.max = String(Math.max(1, Math.ceil(s.duration || 0))); }
+    setDownloads(s.downloads);
+    setCues(s.cues);
+    section.dataset.ready = final ? "true" : "false";
+    if (s.first) { section.dataset.first = s.first; } else { delete section.dataset.first; }
+    initPlayer();
+    pending = null;
+    if (audio && was) {
+      pending = was;
+      audio.addEventListener("loadedmetadata", function () {
+        pending = null;
+        audio.currentTime = was.t;
+        if (was.playing) { playNow(); }
+      }, {once: true});
+    }
+    // Controls stay in place, so focus does too; if it was on something rebuilt (a download
+    // link), it goes to the play button rather than to the page's start.
+    if (hadFocus && !body.contains(document.activeElement) && el("[data-act=toggle]")) {
+      el("[data-act=toggle]").focus();
+    }
   }
   var timer = setInterval(function () {
     fetch("/bulletins/" + section.dataset.bulletin + "/status.json", {headers: {"Accept": "application/json"}})
       .then(function (r) { return r.json(); })
       .then(function (s) {
-        var text = el("[data-status-text]"), bar = el("[data-progress]");
         if (s.ready) {
           clearInterval(timer);
-          swapIn(true).then(function () { announce(s.text); });
+          swapIn(s, true);
+          announce(s.text);
           return;
         }
-        if (text) { text.textContent = s.text; }
-        if (bar) { bar.value = s.percent; bar.textContent = s.percent + "%"; }
+        showStatus(s, false);
+        var bar = el("[data-progress]");
         if (s.status === "failed") { clearInterval(timer); if (bar) { bar.remove(); } announce(s.text); return; }
         if (s.first && s.first !== lastFirst) {  // the first part, then a longer one
           var longer = !!lastFirst;
           lastFirst = s.first;
-          swapIn(false).then(function () {
-            announce(longer ? "Đã có thêm phần tiếp theo của bản tin." :
-              "Đã có phần đầu bản tin, có thể nghe ngay.");
-          });
+          swapIn(s, false);
+          announce(longer ? "Đã có thêm phần tiếp theo của bản tin." :
+            "Đã có phần đầu bản tin, có thể nghe ngay.");
           return;
         }
         var quarter = Math.floor(s.percent / 25);
