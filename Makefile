@@ -28,11 +28,11 @@ lint: install
 	$(BIN)/mypy audio service workers
 	$(BIN)/lint-imports
 
-bench: install
-	$(BIN)/python bench/normalize.py
-	$(BIN)/python bench/pipeline.py
-	$(BIN)/python bench/encode.py
-	$(BIN)/python bench/first_audio.py
+bench: install  # `make bench BENCH=--quick`: small settings, an end-to-end check
+	$(BIN)/python bench/normalize.py $(BENCH)
+	$(BIN)/python bench/pipeline.py $(BENCH)
+	$(BIN)/python bench/encode.py $(BENCH)
+	$(BIN)/python bench/first_audio.py $(BENCH)
 
 clean:
 	rm -rf var/audio var/cache var/bantin.db* var/redis

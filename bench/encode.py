@@ -1,135 +1,146 @@
-"""Encoding cost per minute of audio: each profile's render vs raw lameenc and raw ffmpeg.
+"""Encoding cost per minute of audio: each profile as the worker makes it vs raw encoders.
 
-Run: `.venv/bin/python bench/encode.py [--repeat N]`. Synthesizes the sample bulletin
-with espeak (offline), then times, in the same run and on the same audio:
-  - each profile's full `render` (assemble, master, encode, verify, tags);
-  - its mastering alone and its encoders alone;
-  - raw lameenc and raw ffmpeg (libmp3lame, libopus) on the bare assembled audio.
-Prints seconds per minute of audio and ratios; writes bench/out/encode.json and .png.
+    .venv/bin/python bench/encode.py [--repeat 3] [--quick]
+
+The sample bulletin through the espeak chain (its clips cached first, so synthesis is a
+cache read), then per profile the worker's own call with `stages=Stages()`: web =
+`produce_web` (segmented MP3) + `produce_profile(..., "web")` (Opus); the others
+`produce_profile` (spoken header, master, encode, verify, tags). "master:<p>" and
+"encode:<p>" are what the product recorded. Baseline, same run, same clips: the engine's
+clips (at the profile's synthesis rate) concatenated, resampled to each output's rate and
+encoded by raw lameenc (q5, q7), ffmpeg libmp3lame, ffmpeg libopus, or written as WAV.
+Prints seconds per minute of audio and profile / baseline, the baseline being the raw
+encoder at the product's settings (LAME quality included) for each of the profile's
+outputs; the others are printed for reference. Writes bench/out/encode.json and .png.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import platform
+import inspect
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import matplotlib  # noqa: E402
+import numpy as np  # noqa: E402
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
+import bench._common as bc  # noqa: E402
 from audio import dsp, encode  # noqa: E402
 from audio.media import ffmpeg_exe  # noqa: E402
-from audio.profiles import PROFILES  # noqa: E402
-from audio.render import build_programme, master, render  # noqa: E402
-from tests.audio.test_profiles import bulletin_parts  # noqa: E402
+from audio.profiles import PROFILES, Output  # noqa: E402
+from audio.stages import Stages  # noqa: E402
+from service.settings import Settings  # noqa: E402
+from workers.context import local_chain  # noqa: E402
+from workers.job import Job  # noqa: E402
+from workers.produce import produce_profile, produce_web  # noqa: E402
 
-OUT = ROOT / "bench" / "out"
-
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+STATION = "Đài Truyền thanh Bắc Kạn"
+LAME_QUALITY = inspect.signature(encode.encode_mp3).parameters["quality"].default
 
 
-def sample_parts(rate: float) -> list:
-    """The sample bulletin's body, several times, for a few minutes of speech."""
-    text = (ROOT.parent / "shared" / "samples" / "bac-kan-chi-thi-42.txt")
-    if not text.exists():
-        text = ROOT / "service" / "demo" / "bac-kan-chi-thi-42.txt"
-    parts = bulletin_parts(rate)
-    if text.exists():
-        from audio.assemble import Part, SentenceClip
-        from audio.engines.espeak import EspeakEngine
+def produce(chain: Any, job: Job, name: str) -> tuple[bc.Timed[Any], dict[str, float]]:
+    """One profile's files as the worker makes them, with the stages it recorded."""
+    stages = Stages()
 
-        paras = [p for p in text.read_text(encoding="utf-8").split("\n") if len(p) > 80]
-        clips = EspeakEngine().synthesize(paras, "north", rate).clips
-        parts += [Part("paragraph", [SentenceClip(c, None, None, p)])
-                  for c, p in zip(clips, paras, strict=True)]
-    return parts
+    def run() -> list[Any]:
+        if name != "web":
+            return produce_profile(chain, job, name, STATION, stages)
+        return [*produce_web(chain, job, lambda _: None, None, stages).files,
+                *produce_profile(chain, job, name, STATION, stages)]
+
+    return bc.timed(run), stages.seconds
+
+
+def raw_encoders(x: np.ndarray, rate: int, out: Output) -> dict[str, Callable[[], bytes]]:
+    """The bare encoders for one output, on `x` resampled to the output's rate; the first
+    is the baseline (the product's settings), the others are for reference."""
+    y, sr, kbps = dsp.resample(x, rate, out.sample_rate), out.sample_rate, out.bitrate_kbps
+    at = f"{kbps or ''}{'k' if kbps else ''}@{sr}"
+    if out.format == "mp3":
+        return {f"lameenc q{LAME_QUALITY} {at}": lambda: encode.encode_mp3(y, sr, kbps or 64),
+                f"lameenc q7 {at}": lambda: encode.encode_mp3(y, sr, kbps or 64, 7),
+                f"ffmpeg libmp3lame {at}": lambda: encode.encode_mp3_ffmpeg(y, sr, kbps or 64)}
+    if out.format == "opus":
+        return {f"ffmpeg libopus {at}": lambda: encode.encode_opus(y, sr, kbps or 24)}
+    return {f"wav {at}": lambda: encode.encode_wav(y, sr)}
+
+
+def measure(chain: Any, job: Job, name: str, repeat: int) -> dict[str, Any]:
+    profile = PROFILES[name]
+    rate = job.rate * profile.synthesis_rate
+    clips = chain.synthesize(list(job.spoken), job.voice, rate).clips  # cached: warm-up too
+    x = np.concatenate([dsp.to_samples(c) for c in clips])
+    raw_min = x.size / clips[0].frame_rate / 60
+    produce(chain, job, name)  # warm-up: the header clip, filter designs, ffmpeg's start
+    runs = [produce(chain, job, name) for _ in range(repeat)]
+    minutes = max(f.duration_ms for f in runs[0][0].result) / 60000
+    per_min = {"total": bc.Stats.of([t.wall for t, _ in runs]).median / minutes}
+    for stage in ("synthesize", "master", "encode"):  # web's MP3 pass records "synthesize"
+        per_min[stage] = bc.Stats.of([s.get(f"{stage}:{name}", 0.0) + s.get(stage, 0.0)
+                                      for _, s in runs]).median / minutes
+    raw: dict[str, float] = {}
+    baseline = 0.0
+    for out in profile.outputs:
+        timings = {k: bc.repeat(fn, repeat, warmup=0)[0].median / raw_min
+                   for k, fn in raw_encoders(x, clips[0].frame_rate, out).items()}
+        raw |= timings
+        baseline += next(iter(timings.values()))
+    return {"audio_minutes": round(minutes, 3), "raw_audio_minutes": round(raw_min, 3),
+            "outputs": [f"{o.format} {o.bitrate_kbps or ''} {o.sample_rate}"
+                        for o in profile.outputs],
+            "files": {f.kind: len(f.data) for f in runs[0][0].result},
+            "product_s_per_min": per_min, "raw_s_per_min": raw,
+            "baseline_s_per_min": baseline,
+            "ratio": (per_min["master"] + per_min["encode"]) / baseline,
+            "ratio_total": per_min["total"] / baseline}
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--repeat", type=int, default=2)
+    ap = bc.arg_parser(__doc__)
+    ap.add_argument("--repeat", type=int, default=3, help="timed calls per measurement")
     args = ap.parse_args()
-    results: dict[str, dict[str, float]] = {}
-    for name, profile in PROFILES.items():
-        parts = sample_parts(profile.synthesis_rate)
-        programme = build_programme(parts, profile)
-        minutes = programme.samples.size / programme.rate / 60
-        row: dict[str, float] = {"audio_minutes": round(minutes, 3)}
-        row["render"] = best(lambda p=parts, pr=profile: render(p, pr), args.repeat) / minutes
-        row["render_no_verify"] = best(
-            lambda p=parts, pr=profile: render(p, pr, verify=False), args.repeat) / minutes
-        for out in profile.outputs:
-            key = f"{out.format}{out.bitrate_kbps or ''}@{out.sample_rate}"
-            started = time.perf_counter()
-            x, _ = master(programme, profile, out.sample_rate)
-            row[f"master {key}"] = (time.perf_counter() - started) / minutes
-            row[f"encode {key}"] = best(
-                lambda o=out, x=x: encode.encode(x, o.sample_rate, o.format, o.bitrate_kbps),
-                args.repeat) / minutes
-            raw = dsp.resample(programme.samples, programme.rate, out.sample_rate)
-            if out.format == "mp3":
-                for q in (5, 7):
-                    row[f"raw lameenc q{q}"] = best(
-                        lambda o=out, r=raw, q=q: encode.encode_mp3(r, o.sample_rate,
-                                                                    o.bitrate_kbps or 64, q),
-                        args.repeat) / minutes
-                row["raw ffmpeg libmp3lame"] = best(
-                    lambda o=out, r=raw: encode.encode_mp3_ffmpeg(r, o.sample_rate,
-                                                                  o.bitrate_kbps or 64),
-                    args.repeat) / minutes
-            if out.format == "opus":
-                row["raw ffmpeg libopus"] = best(
-                    lambda o=out, r=raw: encode.encode_opus(r, o.sample_rate,
-                                                            o.bitrate_kbps or 24),
-                    args.repeat) / minutes
-            if out.format == "wav":
-                row["raw wav"] = best(lambda o=out, r=raw: encode.encode_wav(r, o.sample_rate),
-                                      args.repeat) / minutes
-        results[name] = row
-        raw_keys = [k for k in row if k.startswith("raw")]
-        ratios = ", ".join(f"{row['render'] / row[k]:.1f}x {k}" for k in raw_keys)
-        print(f"{name:12s} {minutes:5.2f} min audio  render {row['render']:.3f} s/min "
-              f"(no verify {row['render_no_verify']:.3f})  = {ratios}")
-        for k, v in row.items():
-            if k != "audio_minutes":
-                print(f"    {k:28s} {v:.3f} s per audio minute")
-    OUT.mkdir(parents=True, exist_ok=True)
-    meta = {"python": platform.python_version(), "machine": platform.machine(),
-            "ffmpeg": ffmpeg_exe(), "unit": "seconds of CPU wall time per minute of audio"}
-    (OUT / "encode.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2))
-    fig, ax = plt.subplots(figsize=(10, 5))
-    labels, values, colors = [], [], []
-    for name, row in results.items():
-        for k, v in row.items():
-            if k == "audio_minutes":
-                continue
-            labels.append(f"{name}: {k}")
-            values.append(v)
-            colors.append("tab:blue" if k.startswith("render") else
-                          "tab:orange" if k.startswith("raw") else "tab:gray")
-    ax.barh(labels, values, color=colors)
-    ax.invert_yaxis()
-    ax.set_xlabel("seconds per minute of audio (lower is better)")
-    ax.set_title("bantin encoding cost per profile vs raw encoders")
-    ax.tick_params(axis="y", labelsize=7)
-    fig.tight_layout()
-    fig.savefig(OUT / "encode.png", dpi=110)
-    print(f"wrote {OUT / 'encode.json'} and {OUT / 'encode.png'}")
+    repeat = 1 if args.quick else args.repeat
+    started = time.perf_counter()
+    paragraphs = bc.sample().paragraphs[:3 if args.quick else None]
+    job = bc.sample_job(("espeak",), paragraphs).spoken_all()
+    results: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="bantin-bench-encode-") as tmp:
+        settings = Settings.from_env({"BANTIN_VAR_DIR": tmp, "TTS_ENGINES": "espeak"})
+        chain = local_chain(settings, ("espeak",))
+        for name in PROFILES:
+            results[name] = r = measure(chain, job, name, repeat)
+            print(f"{name:12s} {r['audio_minutes']:5.2f} min: master+encode "
+                  f"{r['ratio']:.2f}x the raw encoders ({r['ratio_total']:.2f}x with "
+                  "assembly, header, tags)")
+    rows = [[n, f"{r['audio_minutes']:.2f}", *(f"{r['product_s_per_min'][k]:.3f}" for k in
+                                               ("total", "synthesize", "master", "encode")),
+             f"{r['baseline_s_per_min']:.3f}", f"{r['ratio']:.2f}x", f"{r['ratio_total']:.2f}x"]
+            for n, r in results.items()]
+    print("\n" + bc.table(rows, ["profile", "audio min", "total s/min", "synth (cache)",
+                                 "master", "encode", "raw baseline", "(master+encode)/raw",
+                                 "total/raw"]))
+    print("\nraw encoders on the bare clips (s per audio minute; the first per output is "
+          "the baseline):")
+    print(bc.table([[n, k, f"{v:.3f}"] for n, r in results.items()
+                    for k, v in r["raw_s_per_min"].items()], ["profile", "encoder", "s/min"]))
+    report = {"quick": args.quick, "repeat": repeat, "ffmpeg": ffmpeg_exe(),
+              "unit": "wall seconds per minute of audio", "results": results}
+    panels = [{"title": "Seconds per audio minute", "xlabel": "s / min (lower is better)",
+               "labels": [f"{n}: {k}" for n, r in results.items()
+                          for k in ("master", "encode", "baseline")],
+               "values": [r["product_s_per_min"][k] if k != "baseline"
+                          else r["baseline_s_per_min"] for r in results.values()
+                          for k in ("master", "encode", "baseline")],
+               "colors": ["#90cdf4", "#2b6cb0", "#a0aec0"] * len(results), "fmt": "{:.3f}"},
+              {"title": "(master+encode) / raw encoders", "labels": list(results),
+               "values": [r["ratio"] for r in results.values()], "fmt": "{:.2f}x"}]
+    bc.finish("encode", report, panels, "bantin encoding cost per profile vs raw encoders",
+              started)
 
 
 if __name__ == "__main__":

@@ -1,50 +1,54 @@
 """Normalizer throughput and correctness against the open Vietnamese front ends.
 
-    .venv/bin/python bench/normalize.py [--mb 1.0] [--repeat 3]
+    .venv/bin/python bench/normalize.py [--mb 1.0] [--repeat 3] [--quick]
 
 Workload: the sample bulletin repeated to ~1 MB, split into sentences once (the worker
-calls `normalize` per sentence), timed for every contender in the same run. The
-comparison packages are dev-only (`pip install vietnormalizer sea-g2p g2p-hamster`);
-one that is missing is reported, not fatal. Correctness: the case table of
-tests/audio/text/cases.tsv (Northern style), compared word for word after lower-casing
-and dropping punctuation. Writes bench/out/normalize.json and bench/out/normalize.png.
+normalizes sentence by sentence), timed for every contender in the same run. Baselines,
+same run: a floor that only touches each character (NFC, lower-case, re-spaced: what any
+normalizer pays at least) and the comparison packages, dev-only (`pip install
+vietnormalizer sea-g2p g2p-hamster`; a missing one is reported, not fatal). Correctness:
+the case table tests/audio/text/cases.tsv (data, Northern style), word for word after
+lower-casing and dropping punctuation. Writes bench/out/normalize.json and .png.
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
-import json
-import platform
 import re
 import sys
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import bench._common as bc  # noqa: E402
 from audio.text import NORMALIZER_VERSION, normalize, split_sentences  # noqa: E402
 
-SAMPLE = ROOT / "service" / "demo" / "bac-kan-chi-thi-42.txt"
 CASES = ROOT / "tests" / "audio" / "text" / "cases.tsv"
-OUT = ROOT / "bench" / "out"
+FLOOR = "floor (NFC + lower + re-space)"
 # g2p-hamster does full G2P in pure Python (~3 k chars/s): time it on a slice.
 SLOW_SLICE_CHARS = 40_000
 
 Fn = Callable[[str], str]
 
 
+def floor(s: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", s).lower().split())
+
+
 def contenders() -> tuple[dict[str, Fn], dict[str, str]]:
     """Name → sentence normalizer, and the packages that could not be loaded."""
-    found: dict[str, Fn] = {f"bantin {NORMALIZER_VERSION}": lambda s: normalize(s).text}
+    found: dict[str, Fn] = {f"bantin {NORMALIZER_VERSION}": lambda s: normalize(s).text,
+                            FLOOR: floor}
     missing: dict[str, str] = {}
     try:
         from vietnormalizer import VietnameseNormalizer
 
-        vn = VietnameseNormalizer()
-        found["vietnormalizer"] = vn.normalize
+        found["vietnormalizer"] = VietnameseNormalizer().normalize
     except Exception as exc:  # dev-only comparison: report, keep going
         missing["vietnormalizer"] = repr(exc)
     try:
@@ -57,20 +61,17 @@ def contenders() -> tuple[dict[str, Fn], dict[str, str]]:
     try:
         from g2p_hamster import text_to_profile_v2_full
 
-        def hamster(s: str) -> str:
-            return " ".join(u["word"] for u in text_to_profile_v2_full(s)["units"])
-
-        found["g2p-hamster"] = hamster
+        found["g2p-hamster"] = lambda s: " ".join(
+            u["word"] for u in text_to_profile_v2_full(s)["units"])
     except Exception as exc:
         missing["g2p-hamster"] = repr(exc)
     return found, missing
 
 
 def workload(megabytes: float) -> list[str]:
-    text = SAMPLE.read_text(encoding="utf-8")
-    reps = int(megabytes * 1_000_000 // len(text)) + 1
+    text = bc.SAMPLE.read_text(encoding="utf-8")
     sentences = [s.text for line in text.splitlines() for s in split_sentences(line)]
-    return sentences * reps
+    return sentences * (int(megabytes * 1_000_000 // len(text)) + 1)
 
 
 def safe(fn: Fn, s: str) -> str | None:
@@ -82,15 +83,12 @@ def safe(fn: Fn, s: str) -> str | None:
         return None
 
 
-def throughput(fn: Fn, sentences: list[str], repeat: int) -> dict[str, float]:
+def throughput(fn: Fn, sentences: list[str], repeat: int) -> dict[str, Any]:
     chars = sum(len(s) for s in sentences)
-    best = float("inf")
-    errors = 0
-    for _ in range(repeat):
-        start = time.perf_counter()
-        errors = sum(1 for s in sentences if safe(fn, s) is None)
-        best = min(best, time.perf_counter() - start)
-    return {"chars": chars, "seconds": best, "chars_per_s": chars / best, "errors": errors}
+    runs = [bc.timed(lambda: [safe(fn, s) for s in sentences]) for _ in range(max(1, repeat))]
+    wall = bc.Stats.of([t.wall for t in runs])
+    return {"chars": chars, "seconds": wall.as_dict(), "chars_per_s": chars / wall.median,
+            "errors": sum(out is None for out in runs[-1].result)}
 
 
 _PUNCT = re.compile(r"[^\w\s]|_")
@@ -111,7 +109,7 @@ def words(text: str) -> str:
     return said
 
 
-def correctness(fn: Fn) -> dict[str, object]:
+def correctness(fn: Fn) -> dict[str, Any]:
     with CASES.open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
                 if not r["style"] and "\\u" not in r["input"]]
@@ -125,111 +123,75 @@ def correctness(fn: Fn) -> dict[str, object]:
         if not ok and len(failures) < 12:
             failures.append({"input": r["input"], "expected": r["expected"], "got": got})
     passed = sum(p for p, _ in per_cat.values())
-    return {
-        "cases": len(rows),
-        "passed": passed,
-        "pass_rate": passed / len(rows),
-        "by_category": {k: f"{p}/{n}" for k, (p, n) in sorted(per_cat.items())},
-        "sample_failures": failures,
-    }
+    return {"cases": len(rows), "passed": passed, "pass_rate": passed / len(rows),
+            "by_category": {k: f"{p}/{n}" for k, (p, n) in sorted(per_cat.items())},
+            "sample_failures": failures}
 
 
-def chart(results: dict[str, dict[str, object]], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    names = list(results)
-    speed = [float(results[n]["throughput"]["chars_per_s"]) / 1000 for n in names]  # type: ignore[index]
-    acc = [100 * float(results[n]["correctness"]["pass_rate"]) for n in names]  # type: ignore[index]
-    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4))
-    a.barh(names, speed, color="#2b6cb0")
-    a.set_xlabel("thousand characters / second (per sentence, one core)")
-    a.set_title("Throughput")
-    b.barh(names, acc, color="#2f855a")
-    b.set_xlim(0, 100)
-    b.set_xlabel("% of the case table read acceptably")
-    b.set_title("Correctness")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--mb", type=float, default=1.0)
-    ap.add_argument("--repeat", type=int, default=3)
-    args = ap.parse_args()
-    sentences = workload(args.mb)
-    found, missing = contenders()
-    results: dict[str, dict[str, object]] = {}
-    for name, fn in found.items():
-        safe(fn, "Ngày 1/1/2020 có 5 người.")  # warm caches and lazy loading outside the clock
-        slow = name == "g2p-hamster"
-        subset = sentences if not slow else _slice(sentences, SLOW_SLICE_CHARS)
-        results[name] = {
-            "throughput": throughput(fn, subset, 1 if slow else args.repeat),
-            "correctness": correctness(fn),
-            "timed_on": "slice" if slow else "full",
-        }
-        tp = results[name]["throughput"]
-        cr = results[name]["correctness"]
-        print(f"{name:18} {tp['chars_per_s']:>12,.0f} chars/s  "  # type: ignore[index]
-              f"correct {cr['passed']}/{cr['cases']} ({100 * cr['pass_rate']:.1f}%)"  # type: ignore[index]
-              f"  errors {tp['errors']}")  # type: ignore[index]
-    batch = _sea_batch(sentences)
-    if batch is not None:
-        print(f"{'sea-g2p batch':18} {batch:>12,.0f} chars/s  (Rayon, all cores; not comparable)")
-    ours = next(iter(results))
-    whole_text = SAMPLE.read_text(encoding="utf-8") * max(1, int(args.mb * 1_000_000 // 5000))
-    start = time.perf_counter()
-    normalize(whole_text)
-    whole_rate = len(whole_text) / (time.perf_counter() - start)
-    print(f"{ours:18} {whole_rate:>12,.0f} chars/s  (whole text in one call)")
-    others = {n: r for n, r in results.items() if n != ours}
-    summary: dict[str, object] = {}
-    if others:
-        fastest = max(others, key=lambda n: others[n]["throughput"]["chars_per_s"])  # type: ignore[index]
-        best = max(others, key=lambda n: others[n]["correctness"]["pass_rate"])  # type: ignore[index]
-        ratio = (
-            results[ours]["throughput"]["chars_per_s"]  # type: ignore[index]
-            / others[fastest]["throughput"]["chars_per_s"]  # type: ignore[index]
-        )
-        summary = {"fastest_other": fastest, "speed_ratio_vs_fastest": ratio,
-                   "most_correct_other": best}
-        print(f"ratio {ours} / {fastest} (fastest other) = {ratio:.2f}x; "
-              f"most correct other: {best}")
-    for name, why in missing.items():
-        print(f"{name}: not installed ({why})")
-    OUT.mkdir(parents=True, exist_ok=True)
-    report = {
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "workload_chars": sum(len(s) for s in sentences),
-        "sentences": len(sentences),
-        "whole_text_chars_per_s": whole_rate,
-        "sea_g2p_batch_all_cores_chars_per_s": batch,
-        "results": results,
-        "summary": summary,
-        "missing": missing,
-    }
-    (OUT / "normalize.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
-    chart(results, OUT / "normalize.png")
-    print(f"wrote {OUT / 'normalize.json'} and {OUT / 'normalize.png'}")
-
-
-def _sea_batch(sentences: list[str]) -> float | None:
+def extras(sentences: list[str], mb: float) -> dict[str, float | None]:
+    """Beside the per-sentence numbers: bantin on the whole text in one call, and
+    sea-g2p's batch API (Rayon, all cores: not comparable with one core)."""
+    text = bc.SAMPLE.read_text(encoding="utf-8") * max(1, int(mb * 1_000_000 // 5000))
+    whole = bc.timed(lambda: normalize(text))
+    out: dict[str, float | None] = {"bantin whole text, one call": len(text) / whole.wall,
+                                    "sea-g2p batch, all cores": None}
     try:
         from sea_g2p import Normalizer
 
         sea = Normalizer("vi")
-        start = time.perf_counter()
-        sea.normalize_batch(sentences)
-        return sum(len(s) for s in sentences) / (time.perf_counter() - start)
+        batch = bc.timed(lambda: sea.normalize_batch(sentences))
+        out["sea-g2p batch, all cores"] = sum(map(len, sentences)) / batch.wall
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             raise
-        return None
+    return out
+
+
+def measure(sentences: list[str], repeat: int) -> tuple[dict[str, dict[str, Any]], dict]:
+    found, missing = contenders()
+    results: dict[str, dict[str, Any]] = {}
+    for name, fn in found.items():
+        safe(fn, "Ngày 1/1/2020 có 5 người.")  # warm caches and lazy loading outside the clock
+        slow = name == "g2p-hamster"
+        subset = _slice(sentences, SLOW_SLICE_CHARS) if slow else sentences
+        results[name] = {"throughput": throughput(fn, subset, 1 if slow else repeat),
+                         "correctness": correctness(fn), "timed_on": "slice" if slow else "all"}
+        tp, cr = results[name]["throughput"], results[name]["correctness"]
+        print(f"{name:32} {tp['chars_per_s']:>12,.0f} chars/s  correct {cr['passed']}/"
+              f"{cr['cases']} ({100 * cr['pass_rate']:.1f}%)  errors {tp['errors']}")
+    return results, missing
+
+
+def main() -> None:
+    ap = bc.arg_parser(__doc__)
+    ap.add_argument("--mb", type=float, default=1.0, help="megabytes of text to normalize")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    mb, repeat = (0.05, 1) if args.quick else (args.mb, args.repeat)
+    started = time.perf_counter()
+    sentences = workload(mb)
+    results, missing = measure(sentences, repeat)
+    ours = next(iter(results))
+    speed = {n: r["throughput"]["chars_per_s"] for n, r in results.items()}
+    accuracy = {n: r["correctness"]["pass_rate"] for n, r in results.items()}
+    ratios = {f"{ours} / {n}": speed[n] / speed[ours] for n in speed if n != ours}
+    side = extras(sentences, mb)
+    for name, rate in side.items():
+        print(f"{name:32} {rate:>12,.0f} chars/s" if rate else f"{name:32} not available")
+    print("\ntime ratios, same run and sentences (below 1: bantin is faster): " + ", ".join(
+        f"{k} = {v:.2f}x" for k, v in ratios.items()))
+    for name, why in missing.items():
+        print(f"{name}: not installed ({why})")
+    report = {"quick": args.quick, "workload_chars": sum(map(len, sentences)),
+              "sentences": len(sentences), "results": results, "time_ratios": ratios,
+              "side_numbers_chars_per_s": side, "missing": missing}
+    bc.finish("normalize", report, [
+        {"title": "Throughput (one sentence per call, one core)", "labels": list(speed),
+         "values": [v / 1000 for v in speed.values()], "xlabel": "thousand characters / s",
+         "fmt": "{:,.0f}"},
+        {"title": "Correctness on the case table", "labels": list(accuracy),
+         "values": [100 * v for v in accuracy.values()], "xlabel": "% read acceptably",
+         "colors": "#2f855a", "fmt": "{:.1f}%"}], "bantin normalizer", started)
 
 
 def _slice(sentences: list[str], chars: int) -> list[str]:

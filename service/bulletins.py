@@ -1,4 +1,5 @@
-"""Bulletin use cases without Flask: create, request a new rendition, list.
+"""Bulletin use cases without Flask: create, edit, publish, withdraw, request a new
+rendition, list.
 
 They work inside the caller's session (one per request) and never commit: the caller
 does, and the outbox sends the jobs after that commit (see `service.outbox`).
@@ -6,14 +7,16 @@ does, and the outbox sends the jobs after that commit (see `service.outbox`).
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from service.models import Bulletin, Rendition
+from service.models import Bulletin, BulletinVersion, Rendition
 from service.outbox import send_after_commit
+from service.publication import State
 from service.rendition_view import RenditionStatus
 from service.settings import Settings
 from service.validation import BulletinInput
@@ -22,6 +25,7 @@ from service.validation import BulletinInput
 def new_rendition(bulletin: Bulletin, settings: Settings, opts: dict[str, Any]) -> Rendition:
     return Rendition(
         bulletin=bulletin,
+        version=bulletin.version,
         status=RenditionStatus.QUEUED,
         engines=",".join(opts.get("engines") or settings.engines_for(bulletin.source)),
         voice=opts.get("voice") or settings.tts_voice,
@@ -29,14 +33,29 @@ def new_rendition(bulletin: Bulletin, settings: Settings, opts: dict[str, Any]) 
     )
 
 
-def create_bulletin(s: Session, settings: Settings, item: BulletinInput) -> Bulletin:
-    """Store a bulletin and its first rendition; its job is sent when `s` commits."""
+def text_sha256(title: str, lead: str, body: str, author: str) -> str:
+    """Of the written text as the page shows it (blocks joined by blank lines)."""
+    return hashlib.sha256("\n\n".join([title, lead, body, author]).encode()).hexdigest()
+
+
+def _new_version(b: Bulletin, item: BulletinInput, number: int, by: str) -> BulletinVersion:
+    return BulletinVersion(bulletin=b, number=number, title=item.title, lead=item.lead,
+                           body=item.body, author=item.author, created_by=by,
+                           text_sha256=text_sha256(item.title, item.lead, item.body,
+                                                   item.author))
+
+
+def create_bulletin(s: Session, settings: Settings, item: BulletinInput,
+                    by: str = "") -> Bulletin:
+    """Store a draft bulletin (version 1) and its first rendition; its job is sent when
+    `s` commits. Nobody outside the newsroom sees it until it is published."""
     b = Bulletin(
         title=item.title, lead=item.lead, body=item.body, author=item.author,
         published_at=item.published_at, source_url=item.source_url, source=item.source,
-        language=item.language,
+        language=item.language, state=State.DRAFT, version=1, created_by=by,
     )
     s.add(b)
+    s.add(_new_version(b, item, 1, by))
     r = new_rendition(b, settings, {"voice": item.voice, "rate": item.rate,
                                     "engines": item.engines})
     s.add(r)
@@ -46,10 +65,52 @@ def create_bulletin(s: Session, settings: Settings, item: BulletinInput) -> Bull
     return b
 
 
+def edit_bulletin(s: Session, settings: Settings, b: Bulletin, item: BulletinInput,
+                  by: str = "") -> Rendition:
+    """A new text version with its own rendition. Unchanged sentences come from the
+    sentence cache, so only the edited ones reach an engine; readers of a published
+    bulletin keep hearing the published version until the new one is published."""
+    number = b.version + 1
+    s.add(_new_version(b, item, number, by))
+    b.title, b.lead, b.body, b.author = item.title, item.lead, item.body, item.author
+    b.published_at, b.source_url = item.published_at, item.source_url
+    b.version = number
+    cur = s.get(Rendition, b.current_rendition_id) if b.current_rendition_id else None
+    opts: dict[str, Any] = {"voice": cur.voice, "rate": cur.rate,
+                            "engines": tuple(cur.engines.split(","))} if cur else {}
+    opts.update({k: v for k, v in {"voice": item.voice, "rate": item.rate,
+                                   "engines": item.engines}.items() if v})
+    r = new_rendition(b, settings, opts)
+    s.add(r)
+    s.flush()
+    b.current_rendition_id = r.id
+    send_after_commit(s, r)
+    return r
+
+
+def duplicates_of(s: Session, item: BulletinInput, exclude: int | None = None) -> list[int]:
+    """Bulletins whose current text equals this one (an editor is warned, not refused)."""
+    sha = text_sha256(item.title, item.lead, item.body, item.author)
+    q = (select(BulletinVersion.bulletin_id).join(Bulletin)
+         .where(BulletinVersion.text_sha256 == sha,
+                BulletinVersion.number == Bulletin.version).limit(5))
+    return [bid for bid in s.scalars(q) if bid != exclude]
+
+
+def publish(b: Bulletin) -> None:
+    """Readers, feeds and loudspeakers get the newest version from now on."""
+    b.state, b.published_version = State.PUBLISHED, b.version
+
+
+def withdraw(b: Bulletin) -> None:
+    """Gone from every public page, feed and programme (staff still see it)."""
+    b.state = State.WITHDRAWN
+
+
 def request_rendition(s: Session, settings: Settings, bulletin_id: int,
                       opts: dict[str, Any]) -> Rendition | None:
-    """A new rendition (e.g. another engine) whose job is sent when `s` commits; the old
-    audio keeps playing until the new one is ready."""
+    """A new rendition of the newest version (e.g. another engine) whose job is sent when
+    `s` commits; the old audio keeps playing until the new one is ready."""
     b = s.get(Bulletin, bulletin_id)
     if b is None:
         return None
@@ -66,11 +127,14 @@ def request_rendition(s: Session, settings: Settings, bulletin_id: int,
 
 
 def list_bulletins(
-    s: Session, limit: int = 20, before: int | None = None
+    s: Session, limit: int = 20, before: int | None = None, published_only: bool = True,
 ) -> tuple[list[Bulletin], int | None]:
     """Newest first, keyset-paginated by id (stable under inserts)."""
-    q = (select(Bulletin).options(selectinload(Bulletin.renditions))
+    q = (select(Bulletin).options(selectinload(Bulletin.renditions),
+                                  selectinload(Bulletin.versions))
          .order_by(Bulletin.id.desc()).limit(limit + 1))
+    if published_only:
+        q = q.where(Bulletin.state == State.PUBLISHED)
     if before is not None:
         before = max(0, min(before, 2**31 - 1))  # ids are 32-bit; never a database error
         q = q.where(Bulletin.id < before)

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -33,10 +43,45 @@ class Bulletin(Base):
     language: Mapped[str] = mapped_column(String(8), default="vi")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     current_rendition_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: publication state: draft | published | withdrawn (see `service.publication`)
+    state: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    #: the text version the fields above hold (the newest); readers see `published_version`
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    published_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
 
     renditions: Mapped[list[Rendition]] = relationship(
         back_populates="bulletin", order_by="Rendition.id", cascade="all, delete-orphan"
     )
+    versions: Mapped[list[BulletinVersion]] = relationship(
+        back_populates="bulletin", order_by="BulletinVersion.number",
+        cascade="all, delete-orphan"
+    )
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n") if p.strip()]
+
+
+class BulletinVersion(Base):
+    """One text of a bulletin; an edit makes the next one, and audio points at one."""
+
+    __tablename__ = "bulletin_versions"
+    __table_args__ = (UniqueConstraint("bulletin_id", "number", name="uq_version_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bulletin_id: Mapped[int] = mapped_column(ForeignKey("bulletins.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    lead: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200), default="")
+    #: of the written text, to tell an editor when a submission repeats another bulletin
+    text_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    bulletin: Mapped[Bulletin] = relationship(back_populates="versions")
 
     @property
     def paragraphs(self) -> list[str]:
@@ -54,6 +99,8 @@ class Rendition(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     bulletin_id: Mapped[int] = mapped_column(ForeignKey("bulletins.id"), index=True)
+    #: the text version this audio speaks
+    version: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
     engines: Mapped[str] = mapped_column(String(100), default="")  # requested chain
     voice: Mapped[str] = mapped_column(String(40), default="north")
@@ -88,8 +135,21 @@ class Rendition(Base):
     bulletin: Mapped[Bulletin] = relationship(back_populates="renditions")
 
 
+class User(Base):
+    """A newsroom account: an editor, an approver or an administrator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="editor")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class ApiToken(Base):
-    """An API token; only its SHA-256 is stored."""
+    """An API token for machine clients; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"
 
@@ -97,7 +157,27 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(20), default="editor")
     name: Mapped[str] = mapped_column(String(100), default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    owner: Mapped[User | None] = relationship()
+
+
+class AuditEntry(Base):
+    """One step in a bulletin's life or the newsroom's setup. Rows are only ever added."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(30))
+    bulletin_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class LexiconEntry(Base):
@@ -110,5 +190,6 @@ class LexiconEntry(Base):
     written: Mapped[str] = mapped_column(String(200))
     spoken: Mapped[str] = mapped_column(String(400))
     source: Mapped[str] = mapped_column(String(100), default="")  # "" = global
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -23,12 +23,20 @@ from service.queue import SYNTHESIZE, Sender
 
 log = logging.getLogger(__name__)
 _PENDING = "bantin.outbox"
+_TASKS = "bantin.outbox.tasks"
 
 
 def send_after_commit(session: Session, rendition: Rendition) -> None:
     """Queue `rendition`'s synthesis job for when `session` commits."""
     rendition.enqueued_at = utcnow()
     session.info.setdefault(_PENDING, []).append(rendition)
+
+
+def task_after_commit(session: Session, task: str, *args: object) -> None:
+    """Queue another task (by name, JSON arguments) for when `session` commits. If the
+    broker is down it is logged and lost: use this only for work a periodic job or the
+    next change would redo (no bulletin depends on it)."""
+    session.info.setdefault(_TASKS, []).append((task, args))
 
 
 def install(factory: sessionmaker[Session], sender: Sender | None) -> None:
@@ -40,6 +48,9 @@ def install(factory: sessionmaker[Session], sender: Sender | None) -> None:
 
     @event.listens_for(factory, "after_commit")
     def _send(session: Session) -> None:
+        for task, args in session.info.pop(_TASKS, []):
+            if sender is not None and sender.send(task, *args) is None:
+                log.error("task %s%r not sent: broker unreachable", task, args)
         pending: list[Rendition] = session.info.pop(_PENDING, [])
         unsent = [r.id for r in pending
                   if sender is None or sender.send(SYNTHESIZE, r.id) is None]
@@ -58,3 +69,4 @@ def install(factory: sessionmaker[Session], sender: Sender | None) -> None:
     @event.listens_for(factory, "after_rollback")
     def _drop(session: Session) -> None:
         session.info.pop(_PENDING, None)
+        session.info.pop(_TASKS, None)

@@ -12,6 +12,10 @@ from service.document import build_document
 from service.lexicon import respellings
 from service.validation import BulletinInput
 
+#: a preview answers with at most this many sentences (the rest are counted, not shown),
+#: so one request cannot make the web process build megabytes of JSON
+MAX_SENTENCES = 400
+
 
 def preview_fields(s: Session, item: BulletinInput, default_voice: str,
                    style: str | None = None) -> dict[str, Any]:
@@ -22,7 +26,8 @@ def preview_fields(s: Session, item: BulletinInput, default_voice: str,
     paragraphs = [p.strip() for p in item.body.split("\n") if p.strip()]
     doc = build_document(item.title, item.lead, paragraphs, item.author)
     sentences: list[dict[str, Any]] = []
-    for sent in doc.sentences():
+    every = doc.sentences()
+    for sent in every[:MAX_SENTENCES]:
         result = normalize(sent.text, style=style, lexicon=lexicon)
         sentences.append({
             "index": sent.index, "kind": sent.kind, "block": sent.block,
@@ -34,4 +39,6 @@ def preview_fields(s: Session, item: BulletinInput, default_voice: str,
         "style": style,
         "sentences": sentences,
         "warnings": sum(len(x["warnings"]) for x in sentences),
+        "total_sentences": len(every),
+        "truncated": len(every) > MAX_SENTENCES,
     }

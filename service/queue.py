@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 SYNTHESIZE = "bantin.synthesize"
 RECONCILE = "bantin.reconcile"
 EXTRAS = "bantin.extras"
+LEXICON_CHANGED = "bantin.lexicon_changed"
 
 
 def extras_queue(settings: Settings) -> str:

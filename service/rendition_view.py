@@ -15,10 +15,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from audio.vocabulary import AUDIO_KINDS, CAPTIONS, FIRST, PROFILES, TIMINGS, WEB
 from service.models import Bulletin, Rendition
+from service.publication import Audience, State
 
 
 class RenditionStatus(StrEnum):
@@ -171,10 +172,26 @@ class Opening:
     cues: tuple[dict[str, Any], ...]
 
 
+class Text(Protocol):
+    """The written text a view shows: a `BulletinVersion` (or the bulletin's own fields)."""
+
+    title: str
+    lead: str
+    body: str
+    author: str
+
+    @property
+    def paragraphs(self) -> list[str]: ...
+
+
 @dataclass(frozen=True)
 class BulletinView:
     bulletin: Bulletin
     base: str
+    audience: Audience
+    #: the text version shown: the published one for readers, the newest for staff
+    version: int
+    text: Text
     #: the newest rendition: what is being made (status, progress, error)
     current: Rendition | None
     #: the newest ready rendition: what plays
@@ -215,13 +232,19 @@ class BulletinView:
             "vtt": f"{base}/bulletins/{b}/captions.vtt" if self.playing else None,
         }
 
+    @property
+    def is_draft(self) -> bool:
+        return self.bulletin.state != State.PUBLISHED
+
     def to_api(self, full: bool = True) -> dict[str, Any]:
         """The API's shape (`full=False` for list items: no body text)."""
-        b, cur, ready = self.bulletin, self.current, self.playing
+        b, cur, ready, t = self.bulletin, self.current, self.playing, self.text
         done, total = self.progress
         out: dict[str, Any] = {
-            "id": b.id, "title": b.title, "lead": b.lead,
-            "author": b.author,
+            "id": b.id, "title": t.title, "lead": t.lead,
+            "author": t.author,
+            "state": b.state, "version": self.version,
+            "published_version": b.published_version,
             "published_at": b.published_at.isoformat() if b.published_at else None,
             "source_url": b.source_url, "source": b.source, "language": b.language,
             "created_at": b.created_at.isoformat() + "Z",
@@ -249,8 +272,10 @@ class BulletinView:
             "first_audio": self.opening.file.url if self.opening else None,
             "links": self.links(),
         }
+        if self.audience == Audience.STAFF:
+            out["latest_version"], out["created_by"] = b.version, b.created_by
         if full:
-            out["body"], out["paragraphs"] = b.body, b.paragraphs
+            out["body"], out["paragraphs"] = t.body, t.paragraphs
         return out
 
     def to_status(self) -> dict[str, Any]:
@@ -274,20 +299,32 @@ class BulletinView:
         }
 
 
-def bulletin_view(b: Bulletin, base: str = "") -> BulletinView:
-    """The view of one bulletin (its renditions must be loaded or loadable)."""
-    current = b.renditions[-1] if b.renditions else None
-    ready = next((r for r in reversed(b.renditions) if r.status == RenditionStatus.READY),
+def visible(b: Bulletin, audience: Audience) -> bool:
+    """Readers see published bulletins only; staff see every one."""
+    return audience == Audience.STAFF or (b.state == State.PUBLISHED
+                                          and b.published_version is not None)
+
+
+def bulletin_view(b: Bulletin, base: str = "",
+                  audience: Audience = Audience.PUBLIC) -> BulletinView:
+    """The view of one bulletin for an audience (check `visible` first): its text version
+    and the renditions of that version only."""
+    number = b.version if audience == Audience.STAFF or b.published_version is None \
+        else b.published_version
+    text: Text = next((v for v in b.versions if v.number == number), b)
+    renditions = [r for r in b.renditions if r.version == number]
+    current = renditions[-1] if renditions else None
+    ready = next((r for r in reversed(renditions) if r.status == RenditionStatus.READY),
                  None)
     opening = None
     if current is not None and current.status != RenditionStatus.READY:
         first = file_records(current).get(FIRST)
         if first is not None:
             opening = Opening(_audio_file(first, base), first.cues or ())
-    return BulletinView(b, base, current, rendition_view(ready, base) if ready else None,
-                        opening)
+    return BulletinView(b, base, audience, number, text, current,
+                        rendition_view(ready, base) if ready else None, opening)
 
 
 __all__ = ["CAPTIONS", "FIRST", "TIMINGS", "AudioFile", "BulletinView", "FileRecord",
            "ProfileState", "ProfileStatus", "RenditionStatus", "RenditionView",
-           "bulletin_view", "file_records", "rendition_view"]
+           "bulletin_view", "file_records", "rendition_view", "visible"]

@@ -77,6 +77,16 @@ class Settings:
     heartbeat_timeout_seconds: float = 60.0
     engine_timeout_seconds: float = 15.0
     visibility_timeout: float = 3600.0
+    #: signs session cookies; empty → a random key kept in var_dir (one host only)
+    secret_key: str = ""
+    #: rate-limit storage; empty → the broker's Redis
+    ratelimit_storage: str = ""
+    #: most bulletins one lexicon change re-renders (newest first)
+    lexicon_rerender_cap: int = 500
+    rate_limit_login: str = "10 per minute"
+    rate_limit_writes: str = "120 per minute"
+    rate_limit_preview: str = "60 per minute"
+    rate_limit_bad_auth: str = "20 per minute"
 
     @property
     def db_url(self) -> str:
@@ -89,6 +99,16 @@ class Settings:
     @property
     def broker_url(self) -> str:
         return self.redis_url or f"redis+socket://{self.embedded_redis_socket}"
+
+    @property
+    def limiter_storage(self) -> str:
+        """flask-limiter's storage URI: the same Redis as the broker by default."""
+        if self.ratelimit_storage:
+            return self.ratelimit_storage
+        url = self.broker_url
+        if url.startswith("redis+socket://"):
+            return "redis+unix://" + url.removeprefix("redis+socket://")
+        return url
 
     def engines_for(self, source: str) -> tuple[str, ...]:
         return self.source_engines.get(source, self.tts_engines)
@@ -140,4 +160,11 @@ class Settings:
             heartbeat_timeout_seconds=_number(env, "HEARTBEAT_TIMEOUT_SECONDS", 60.0),
             engine_timeout_seconds=_number(env, "ENGINE_TIMEOUT_SECONDS", 15.0),
             visibility_timeout=_number(env, "BROKER_VISIBILITY_TIMEOUT", 3600.0),
+            secret_key=env.get("SECRET_KEY", ""),
+            ratelimit_storage=env.get("RATELIMIT_STORAGE_URI", ""),
+            lexicon_rerender_cap=_number(env, "LEXICON_RERENDER_CAP", 500),
+            rate_limit_login=env.get("RATE_LIMIT_LOGIN", "10 per minute"),
+            rate_limit_writes=env.get("RATE_LIMIT_WRITES", "120 per minute"),
+            rate_limit_preview=env.get("RATE_LIMIT_PREVIEW", "60 per minute"),
+            rate_limit_bad_auth=env.get("RATE_LIMIT_BAD_AUTH", "20 per minute"),
         )

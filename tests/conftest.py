@@ -74,6 +74,10 @@ def settings(tmp_path: Path, embedded_redis: str) -> Settings:
         "REDIS_URL": embedded_redis,
         "TTS_ENGINES": "espeak",
         "BANTIN_QUEUE": f"q-{uuid.uuid4().hex[:8]}",
+        # Tests send hundreds of requests a minute from one address; the limits have
+        # tests of their own (tests/service/test_newsroom.py) with the real defaults.
+        "RATE_LIMIT_WRITES": "100000 per minute", "RATE_LIMIT_PREVIEW": "100000 per minute",
+        "RATE_LIMIT_BAD_AUTH": "100000 per minute",
     })
 
 

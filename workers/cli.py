@@ -9,8 +9,8 @@ from pathlib import Path
 
 from audio.vocabulary import STYLES, VOICES
 from service.queue import extras_queue
+from service.roles import ROLES
 from service.settings import Settings
-from service.tokens import ROLES
 
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -49,11 +49,57 @@ def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_token(args: argparse.Namespace, settings: Settings) -> int:
-    from workers.admin import migrate, new_token
+    from service.accounts import AccountError
+    from workers import admin
 
-    migrate(settings)
+    admin.migrate(settings)
+    try:
+        if args.action == "list":
+            for t in admin.tokens(settings):
+                state = "revoked" if t["revoked"] else "active"
+                print(f"{t['id']}\t{t['role']}\t{state}\t{t['name']}\t{t['owner']}\t"
+                      f"{t['expires_at'] or '-'}")
+            return 0
+        if args.action == "revoke":
+            if args.id is None:
+                print("bantin token revoke: give the token's id (see bantin token list)",
+                      file=sys.stderr)
+                return 2
+            admin.revoke(settings, args.id)
+            print(f"token {args.id} revoked", file=sys.stderr)
+            return 0
+        expires = None
+        if args.days:
+            from datetime import timedelta
+
+            from service.models import utcnow
+
+            expires = utcnow() + timedelta(days=args.days)
+        token = admin.new_token(settings, args.role, args.name, args.owner, expires)
+    except AccountError as exc:
+        print(f"bantin token: {exc}", file=sys.stderr)
+        return 2
     print(f"new {args.role} token (shown once; only its hash is stored):", file=sys.stderr)
-    print(new_token(settings, args.role, args.name))
+    print(token)
+    return 0
+
+
+def _cmd_user(args: argparse.Namespace, settings: Settings) -> int:
+    from service.accounts import AccountError
+    from workers import admin
+
+    admin.migrate(settings)
+    try:
+        if args.action == "create":
+            password = sys.stdin.readline().rstrip("\r\n")
+            admin.new_user(settings, args.name, password, args.role)
+            print(f"user {args.name} ({args.role}) created", file=sys.stderr)
+        else:
+            admin.set_user_active(settings, args.name, args.action == "enable")
+            print(f"user {args.name} {args.action}d", file=sys.stderr)
+    except AccountError as exc:
+        print(f"bantin user: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -95,10 +141,18 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("action", choices=["upgrade"])
     d.set_defaults(func=_cmd_db)
     t = sub.add_parser("token", help="API tokens")
-    t.add_argument("action", choices=["create"])
+    t.add_argument("action", choices=["create", "list", "revoke"])
+    t.add_argument("id", nargs="?", type=int, help="token id (revoke)")
     t.add_argument("--role", default="editor", choices=list(ROLES))
     t.add_argument("--name", default="")
+    t.add_argument("--owner", default=None, help="user the token acts for")
+    t.add_argument("--days", type=int, default=0, help="expires after this many days")
     t.set_defaults(func=_cmd_token)
+    u = sub.add_parser("user", help="newsroom accounts (create reads the password from stdin)")
+    u.add_argument("action", choices=["create", "disable", "enable"])
+    u.add_argument("name")
+    u.add_argument("--role", default="editor", choices=list(ROLES))
+    u.set_defaults(func=_cmd_user)
     s = sub.add_parser("speak", help="speak a bulletin file to an MP3 without the server")
     s.add_argument("file")
     s.add_argument("-o", "--output", required=True)

@@ -12,7 +12,9 @@ from audio.cache import SentenceCache
 from audio.engines.chain import EngineChain
 from audio.engines.registry import EngineConfig, build_chain
 from audio.ratelimit import LocalTokenBucket
+from service import outbox
 from service.db import make_engine, make_session_factory
+from service.queue import Sender
 from service.settings import Settings
 from service.storage import LocalStorage
 
@@ -42,7 +44,10 @@ class WorkerContext:
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
-        return make_session_factory(make_engine(self.settings))
+        """Sessions whose commits send the jobs they queued (see `service.outbox`)."""
+        factory = make_session_factory(make_engine(self.settings))
+        outbox.install(factory, Sender(self.settings))
+        return factory
 
     @cached_property
     def storage(self) -> LocalStorage:

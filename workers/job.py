@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from audio.text import LexiconEntry, normalize
 from audio.vocabulary import Style, style_for
 from service.document import Document, Sentence, build_document
 from service.lexicon import respellings
-from service.models import Bulletin, Rendition
+from service.models import Bulletin, BulletinVersion, Rendition
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,10 @@ def from_rendition(s: Session, r: Rendition, default_engines: tuple[str, ...]) -
     b = s.get(Bulletin, r.bulletin_id)
     if b is None:
         raise LookupError(f"rendition {r.id}: bulletin {r.bulletin_id} is gone")
-    job = new_job(r.id, b.title, b.lead, b.paragraphs, b.author,
+    # The text of the version this rendition speaks (an edit may have come since).
+    text = s.scalar(select(BulletinVersion).where(BulletinVersion.bulletin_id == b.id,
+                                                  BulletinVersion.number == r.version)) or b
+    job = new_job(r.id, text.title, text.lead, text.paragraphs, text.author,
                   engines=tuple(e for e in r.engines.split(",") if e) or default_engines,
                   voice=r.voice, rate=r.rate, published_at=b.published_at, source=b.source,
                   lexicon=respellings(s, b.source))

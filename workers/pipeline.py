@@ -23,6 +23,7 @@ from audio.errors import PermanentEngineError, TransientEngineError
 from audio.stages import Stages
 from audio.text import NORMALIZER_VERSION
 from audio.vocabulary import CAPTIONS, FIRST, TIMINGS, WEB, profile_kinds
+from service import bulletins as uc
 from service.db import session_scope
 from service.models import Rendition, utcnow
 from service.rendition_view import FileRecord, ProfileStatus, RenditionStatus
@@ -246,8 +247,12 @@ def produce_extra(ctx: WorkerContext, rendition_id: int, profile: str) -> str:
                           f"Không tạo được bản âm thanh “{profile}” ({type(exc).__name__}); "
                           "bản nghe trên web vẫn dùng được. Hãy báo quản trị viên.")
         return "failed"
+    # The web profile's extra (Opus) masters and encodes as "web" too: keep the first
+    # pass's figures and record this one beside them.
+    seconds = {(f"{k}-extra" if k.endswith(f":{WEB}") else k): v
+               for k, v in stages.rounded().items()}
     state.set_profile(ctx, rendition_id, profile, ProfileStatus.READY, files=stored,
-                      stages=stages.rounded())
+                      stages=seconds)
     log.info("rendition profile ready %s", json.dumps({
         "rendition": rendition_id, "profile": profile, "stages": stages.rounded()}))
     return "ready"
@@ -256,6 +261,16 @@ def produce_extra(ctx: WorkerContext, rendition_id: int, profile: str) -> str:
 def _extra_kinds(profile: str) -> tuple[str, ...]:
     kinds = profile_kinds(profile)
     return kinds[1:] if profile == WEB else kinds
+
+
+def rerender_bulletins(ctx: WorkerContext, bulletin_ids: list[int]) -> int:
+    """A new rendition of each bulletin's newest version (after a lexicon change); the
+    jobs leave after the commit. Returns how many were queued."""
+    with session_scope(ctx.sessions) as s:
+        made = [uc.request_rendition(s, ctx.settings, bid, {}) for bid in bulletin_ids]
+    queued = sum(r is not None for r in made)
+    log.info("lexicon change: %s of %s bulletins re-rendered", queued, len(bulletin_ids))
+    return queued
 
 
 class RetryLater(Exception):

@@ -44,6 +44,7 @@ def run(settings: Settings, *, with_demo: bool = True) -> int:
         settings = settings.with_(redis_url=env["REDIS_URL"])
     admin.migrate(settings)
     token = admin.local_editor_token(settings)
+    account = admin.local_admin(settings)
     if with_demo:
         admin.load_demo_once(settings)
     py = sys.executable
@@ -56,6 +57,10 @@ def run(settings: Settings, *, with_demo: bool = True) -> int:
     print(f"\nbantin is running: http://{settings.web_bind}/", flush=True)
     print(f"Editor API token (also in {settings.var_dir / 'editor-token.txt'}):", flush=True)
     print(token, flush=True)
+    if account:
+        print(f"Sign in at http://{settings.web_bind}/login as {account[0]}, password "
+              f"{account[1]} (also in {settings.var_dir / 'admin-password.txt'}); add "
+              "editors and approvers with `bantin user create NAME --role editor`.", flush=True)
     stopping = False
 
     def stop(*_: object) -> None:

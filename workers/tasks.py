@@ -7,7 +7,7 @@ from typing import Any
 
 from celery import Celery
 
-from service.queue import EXTRAS, RECONCILE, SYNTHESIZE, extras_queue
+from service.queue import EXTRAS, LEXICON_CHANGED, RECONCILE, SYNTHESIZE, extras_queue
 from workers.context import WorkerContext
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,11 @@ def register(app: Celery) -> None:
     @app.task(name=EXTRAS, acks_late=True)
     def extras(rendition_id: int, profile: str) -> str:
         return pipeline.produce_extra(context(app), int(rendition_id), str(profile))
+
+    @app.task(name=LEXICON_CHANGED, acks_late=True, max_retries=3, time_limit=600)
+    def lexicon_changed(bulletin_ids: list[int]) -> int:
+        """New renditions of the bulletins a pronunciation change is heard in."""
+        return pipeline.rerender_bulletins(context(app), [int(i) for i in bulletin_ids])
 
     @app.task(name=RECONCILE, ignore_result=True)
     def reconcile() -> int:

@@ -1,36 +1,126 @@
-"""JSON API v1: bulletins, new renditions, preview. (The lexicon is `lexicon_api`.)"""
+"""JSON API v1: bulletins (submit, edit, publish, withdraw, new renditions), preview and
+the audit log. (The lexicon is `lexicon_api`.) Every write checks a permission and is
+recorded in the audit log in the same transaction."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 
+from service import audit
 from service import bulletins as uc
+from service.accounts import Actor
+from service.models import Bulletin
 from service.preview import preview_fields
+from service.publication import Audience
 from service.rendition_view import bulletin_view
 from service.validation import ValidationError, validate_bulletin, validate_options
-from service.web.auth import require_token
+from service.web.auth import audience, require, require_actor, visible_or_404
 from service.web.bodies import read_json_object, submitted_fields
-from service.web.request_context import bulletin_or_404, db, settings
+from service.web.request_context import db, settings
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
+def may_edit(actor: Actor, b: Bulletin) -> None:
+    """Editors change their own bulletins; approvers and admins anyone's."""
+    if b.created_by != actor.name:
+        require_actor("edit_any")
+
+
+def _duplicate_warnings(ids: list[int]) -> list[dict[str, object]]:
+    return [{"duplicate_of": i, "message": f"Nội dung trùng với bản tin số {i}.",
+             "message_en": f"Same text as bulletin {i}."} for i in ids]
+
+
+def _accepted(b: Bulletin, status: int = 202,
+              extra: dict[str, object] | None = None) -> Response:
+    body = {**bulletin_view(b, audience=audience()).to_api(), **(extra or {})}
+    body["links"]["page"] = url_for("pages.reading", bulletin_id=b.id)
+    resp = jsonify(body)
+    resp.status_code = status
+    resp.headers["Location"] = url_for("api.show", bulletin_id=b.id)
+    return resp
+
+
 @bp.post("/bulletins")
-@require_token
 def create() -> Response:
+    actor = require_actor("submit")
     data, parsed = submitted_fields()
     item = validate_bulletin(data, settings().max_text_chars)
     s = db()
-    b = uc.create_bulletin(s, settings(), item)
+    same = uc.duplicates_of(s, item)
+    b = uc.create_bulletin(s, settings(), item, by=actor.name)
+    audit.record(s, actor, "create", b.id, b.version, source=b.source)
     s.commit()
-    body = bulletin_view(b).to_api()
-    body["links"]["page"] = url_for("pages.reading", bulletin_id=b.id)
+    extra: dict[str, object] = {"duplicates": _duplicate_warnings(same)}
     if parsed is not None:
-        body["parsed"] = parsed
-    resp = jsonify(body)
-    resp.status_code = 202
-    resp.headers["Location"] = url_for("api.show", bulletin_id=b.id)
-    return resp
+        extra["parsed"] = parsed
+    return _accepted(b, extra=extra)
+
+
+@bp.route("/bulletins/<int:bulletin_id>", methods=["GET", "PATCH"])
+def show(bulletin_id: int) -> Response:
+    """GET: the bulletin as this request may see it. PATCH: a new version (one rule for
+    both, so an id out of range is a 404 for either method)."""
+    if request.method == "PATCH":
+        return edit(bulletin_id)
+    return jsonify(bulletin_view(visible_or_404(bulletin_id), audience=audience()).to_api())
+
+
+def edit(bulletin_id: int) -> Response:
+    """A new version from the fields given (the others keep their value)."""
+    actor = require_actor("edit_own")
+    s = db()
+    b = s.get(Bulletin, bulletin_id)
+    if b is None:
+        abort(404)
+    may_edit(actor, b)
+    data = read_json_object()
+    current = {"title": b.title, "lead": b.lead, "body": b.body, "author": b.author,
+               "published_at": b.published_at.isoformat() if b.published_at else None,
+               "source_url": b.source_url, "source": b.source or None}
+    unknown = set(data) - set(current) - {"voice", "rate", "engine"}
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ValidationError(name, "Trường này không sửa được.", "This field cannot be edited.")
+    if "source" in data and data["source"] != (b.source or None) and data["source"] != b.source:
+        raise ValidationError("source", "Không đổi được nguồn của bản tin đã gửi.",
+                              "The source of a submitted bulletin cannot change.")
+    merged = {k: v for k, v in {**current, **data}.items() if v is not None}
+    item = validate_bulletin(merged, settings().max_text_chars)
+    same = uc.duplicates_of(s, item, exclude=b.id)
+    r = uc.edit_bulletin(s, settings(), b, item, by=actor.name)
+    audit.record(s, actor, "edit", b.id, b.version, rendition=r.id)
+    s.commit()
+    return _accepted(b, extra={"duplicates": _duplicate_warnings(same)})
+
+
+def _set_state(bulletin_id: int, action: str) -> Response:
+    actor = require_actor("publish")
+    s = db()
+    b = s.get(Bulletin, bulletin_id)
+    if b is None:
+        abort(404)
+    if action == "publish":
+        uc.publish(b)
+    view = bulletin_view(b, audience=Audience.PUBLIC)  # what readers get (or got)
+    if action == "withdraw":
+        uc.withdraw(b)
+    audio = {f.kind: f.sha256 for f in view.playing.audio if f.sha256} if view.playing else {}
+    audit.record(s, actor, action, b.id, view.version, audio=audio,
+                 rendition=view.playing.id if view.playing else None)
+    s.commit()
+    return _accepted(b, status=200)
+
+
+@bp.post("/bulletins/<int:bulletin_id>/publish")
+def publish(bulletin_id: int) -> Response:
+    return _set_state(bulletin_id, "publish")
+
+
+@bp.post("/bulletins/<int:bulletin_id>/withdraw")
+def withdraw(bulletin_id: int) -> Response:
+    return _set_state(bulletin_id, "withdraw")
 
 
 @bp.get("/bulletins")
@@ -45,25 +135,26 @@ def index() -> Response:
     except ValueError as exc:
         raise ValidationError("cursor", "Tham số phân trang không hợp lệ.",
                               "Invalid cursor.", status=400) from exc
-    rows, nxt = uc.list_bulletins(db(), limit, before)
-    items = [bulletin_view(b).to_api(full=False) for b in rows]
+    who = audience()
+    rows, nxt = uc.list_bulletins(db(), limit, before, published_only=who == "public")
+    items = [bulletin_view(b, audience=who).to_api(full=False) for b in rows]
     return jsonify({"items": items, "next": str(nxt) if nxt is not None else None})
 
 
-@bp.get("/bulletins/<int:bulletin_id>")
-def show(bulletin_id: int) -> Response:
-    return jsonify(bulletin_view(bulletin_or_404(bulletin_id)).to_api())
-
-
 @bp.post("/bulletins/<int:bulletin_id>/render")
-@require_token
 def request_rendition(bulletin_id: int) -> Response:
     """A new rendition with another engine/voice/rate: `{"engine": "espeak", "voice": "south"}`."""
+    actor = require_actor("edit_own")
     opts = validate_options(read_json_object(optional=True))
     s = db()
-    r = uc.request_rendition(s, settings(), bulletin_id, opts)
-    if r is None:
+    b = s.get(Bulletin, bulletin_id)
+    if b is None:
         abort(404)
+    may_edit(actor, b)
+    r = uc.request_rendition(s, settings(), bulletin_id, opts)
+    assert r is not None
+    audit.record(s, actor, "rerender", b.id, b.version, rendition=r.id,
+                 options={k: list(v) if isinstance(v, tuple) else v for k, v in opts.items()})
     s.commit()
     resp = jsonify({"id": bulletin_id, "rendition_id": r.id, "status": "queued"})
     resp.status_code = 202
@@ -82,3 +173,19 @@ def preview() -> Response:
     if parsed is not None:
         result["parsed"] = parsed
     return jsonify(result)
+
+
+@bp.get("/audit")
+@require("audit")
+def audit_log() -> Response:
+    raw = request.args.get("bulletin")
+    try:
+        bulletin_id = int(raw) if raw else None
+    except ValueError as exc:
+        raise ValidationError("bulletin", "Số bản tin phải là số nguyên.",
+                              "bulletin must be an integer.", status=400) from exc
+    rows = audit.entries(db(), bulletin_id)
+    if request.args.get("format") == "csv":
+        return Response(audit.as_csv(rows), mimetype="text/csv; charset=utf-8", headers={
+            "Content-Disposition": 'attachment; filename="bantin-nhat-ky.csv"'})
+    return jsonify({"items": [audit.as_json(e) for e in rows]})

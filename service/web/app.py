@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import time
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, jsonify, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
@@ -13,10 +18,11 @@ from audio.vocabulary import VOICES
 from service import outbox
 from service.db import make_engine, make_session_factory
 from service.queue import Sender
+from service.roles import ROLE_LABELS
 from service.settings import Settings
 from service.storage import LocalStorage
 from service.validation import ValidationError
-from service.web import request_context
+from service.web import auth, request_context, security
 
 MAX_ID = 2**31 - 1
 
@@ -33,6 +39,14 @@ def create_app(settings: Settings | None = None, *, sender: Sender | None = None
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.config.update(
+        SECRET_KEY=settings.secret_key or _local_secret(settings),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
+        SESSION_COOKIE_NAME="bantin_session",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+    )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.jinja_env.globals["VOICES"] = VOICES
     engine = make_engine(settings)
@@ -45,17 +59,41 @@ def create_app(settings: Settings | None = None, *, sender: Sender | None = None
         "storage": LocalStorage(settings.audio_dir),
     }
     request_context.install(app)
+    auth.install(app)
 
-    from service.web import api, feeds, files, lexicon_api, pages
+    from service.web import accounts, api, feeds, files, lexicon_api, newsroom, pages
 
     # Ids are 32-bit in every database we run on: a larger number is a 404, not a 500.
     app.url_map.converters["int"] = BoundedInt
 
-    for blueprint in (api.bp, lexicon_api.bp, pages.bp, files.bp, feeds.bp):
+    for blueprint in (api.bp, lexicon_api.bp, pages.bp, files.bp, feeds.bp, accounts.bp,
+                      newsroom.bp):
         app.register_blueprint(blueprint)
+    security.install(app, settings)
+
+    @app.context_processor
+    def _actor() -> dict[str, Any]:
+        return {"actor": auth.current_actor(), "ROLE_LABELS": ROLE_LABELS}
+
     _register_errors(app)
     logging.getLogger(__name__).info("bantin web app ready (db=%s)", engine.url.drivername)
     return app
+
+
+def _local_secret(settings: Settings) -> str:
+    """The embedded setup's session key: random, made once, kept in var/ (mode 600), so
+    every web process of one host and every restart agree. Production sets SECRET_KEY."""
+    path = settings.var_dir / "secret-key"
+    if not path.exists():
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another web process made it first
+            time.sleep(0.1)
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 def _wants_json() -> bool:
@@ -71,6 +109,7 @@ _MESSAGES = {
     413: ("Nội dung quá lớn.", "Request body too large."),
     415: ("Kiểu nội dung không được hỗ trợ.", "Unsupported content type."),
     416: ("Khoảng byte không hợp lệ.", "Range not satisfiable."),
+    429: ("Quá nhiều yêu cầu; hãy đợi một lát rồi thử lại.", "Too many requests; retry later."),
     500: ("Lỗi máy chủ.", "Internal error."),
 }
 
@@ -79,6 +118,20 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def _validation(err: ValidationError) -> Any:
         return jsonify(err.as_json()), err.status
+
+    @app.errorhandler(auth.RoleMissing)
+    def _role(err: auth.RoleMissing) -> Any:
+        if not _wants_json():
+            return f"{err.vi}", 403
+        return jsonify({"error": {"field": None, "message": err.vi, "message_en": err.en}}), 403
+
+    @app.errorhandler(CSRFError)
+    def _csrf(err: CSRFError) -> Any:
+        vi = "Phiên làm việc đã hết hạn hoặc thiếu mã chống giả mạo (CSRF); hãy tải lại trang."
+        if not _wants_json():
+            return vi, 400
+        return jsonify({"error": {"field": "csrf_token", "message": vi,
+                                  "message_en": f"CSRF check failed: {err.description}"}}), 400
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException) -> Any:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from service.models import Bulletin
+from service.publication import Audience, State
 from service.rendition_view import bulletin_view
 from service.web.request_context import db, settings
 
@@ -34,13 +35,15 @@ def _text(parent: ET.Element, tag: str, value: str, **attrs: str) -> ET.Element:
 
 
 def _episode(channel: ET.Element, b: Bulletin, base: str) -> None:
-    ready = bulletin_view(b, base).playing
+    view = bulletin_view(b, base, Audience.PUBLIC)  # the published version only
+    ready = view.playing
     audio = (ready.file("podcast") or ready.file("mp3")) if ready else None
     if ready is None or audio is None:
         return
+    t = view.text
     item = ET.SubElement(channel, "item")
-    _text(item, "title", b.title)
-    _text(item, "description", b.lead or (b.paragraphs or [""])[0])
+    _text(item, "title", t.title)
+    _text(item, "description", t.lead or (t.paragraphs or [""])[0])
     ET.SubElement(item, "link").text = f"{base}/bulletins/{b.id}"
     ET.SubElement(item, "guid", isPermaLink="false").text = f"bantin-bulletin-{b.id}"
     when = b.published_at or b.created_at
@@ -48,8 +51,8 @@ def _episode(channel: ET.Element, b: Bulletin, base: str) -> None:
     ET.SubElement(item, "enclosure", url=audio.url, length=str(audio.size), type="audio/mpeg")
     seconds = round((ready.duration_ms or 0) / 1000)
     ET.SubElement(item, f"{{{ITUNES}}}duration").text = str(seconds)
-    if b.author:
-        _text(item, f"{{{ITUNES}}}author", b.author)
+    if t.author:
+        _text(item, f"{{{ITUNES}}}author", t.author)
 
 
 @bp.get("/feeds/podcast.xml")
@@ -63,7 +66,9 @@ def podcast() -> Response:
     ET.SubElement(channel, "description").text = "Bản tin thời sự đọc thành tiếng."
     ET.SubElement(channel, "language").text = "vi"
     ET.SubElement(channel, f"{{{ITUNES}}}explicit").text = "false"
-    rows = db().scalars(select(Bulletin).options(selectinload(Bulletin.renditions))
+    rows = db().scalars(select(Bulletin).options(selectinload(Bulletin.renditions),
+                                                 selectinload(Bulletin.versions))
+                        .where(Bulletin.state == State.PUBLISHED)
                         .order_by(Bulletin.id.desc()).limit(FEED_SIZE))
     for b in rows:
         _episode(channel, b, base)

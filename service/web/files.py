@@ -10,7 +10,8 @@ from flask import Blueprint, abort, redirect, send_file
 from werkzeug.wrappers import Response
 
 from service.rendition_view import bulletin_view
-from service.web.request_context import bulletin_or_404, storage
+from service.web.auth import audience, visible_or_404
+from service.web.request_context import storage
 
 bp = Blueprint("files", __name__)
 
@@ -41,7 +42,7 @@ def audio(name: str) -> Response:
 
 def _current_file(bulletin_id: int, kind: str) -> str:
     """The storage name of the playing rendition's file of `kind` (404 if none)."""
-    ready = bulletin_view(bulletin_or_404(bulletin_id)).playing
+    ready = bulletin_view(visible_or_404(bulletin_id), audience=audience()).playing
     record = ready.stored.get(kind) if ready else None
     if record is None:
         abort(404)

@@ -1,4 +1,5 @@
-"""`/api/v1/lexicon`: editors' respellings; a change re-renders affected bulletins."""
+"""`/api/v1/lexicon`: editors' respellings. A change is recorded (who, when) and the
+re-render of the bulletins it is heard in runs as a worker task, not in the request."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, request
 from sqlalchemy import select
 
-from service import bulletins as uc
+from service import audit
+from service.accounts import Actor
 from service.lexicon import affected_bulletins
 from service.models import LexiconEntry
+from service.outbox import task_after_commit
+from service.queue import LEXICON_CHANGED
 from service.validation import ValidationError, clean_string, is_blank
-from service.web.auth import require_token
+from service.web.auth import require_actor
 from service.web.bodies import read_json_object
 from service.web.request_context import db, settings
 
@@ -20,7 +24,7 @@ bp = Blueprint("lexicon", __name__, url_prefix="/api/v1/lexicon")
 
 def _entry_json(e: LexiconEntry) -> dict[str, Any]:
     return {"id": e.id, "written": e.written, "spoken": e.spoken, "source": e.source,
-            "updated_at": e.updated_at.isoformat() + "Z"}
+            "updated_by": e.updated_by, "updated_at": e.updated_at.isoformat() + "Z"}
 
 
 def _str_field(data: dict[str, Any], name: str, max_len: int, required: bool = True) -> str:
@@ -35,12 +39,19 @@ def _str_field(data: dict[str, Any], name: str, max_len: int, required: bool = T
     return value
 
 
-def _rerender_affected(written: str, source: str) -> list[int]:
-    """Queue a new rendition of every bulletin the change is heard in (sent on commit)."""
-    ids = affected_bulletins(db(), written, source)
-    for bid in ids:
-        uc.request_rendition(db(), settings(), bid, {})
+def _rerender_affected(actor: Actor, written: str, source: str, change: str) -> list[int]:
+    """The bulletins the change is heard in (newest first, capped); their new renditions
+    are made by the `lexicon_changed` task once this request commits."""
+    ids = affected_bulletins(db(), written, source, limit=settings().lexicon_rerender_cap)
+    audit.record(db(), actor, "lexicon", change=change, written=written, source=source,
+                 bulletins=ids)
+    if ids:
+        task_after_commit(db(), LEXICON_CHANGED, ids)
     return ids
+
+
+def _permission(source: str) -> str:
+    return "lexicon_source" if source else "lexicon_global"
 
 
 @bp.get("")
@@ -52,12 +63,13 @@ def list_entries() -> Response:
 
 
 @bp.post("")
-@require_token
 def upsert() -> Response:
+    require_actor("lexicon_source")
     data = read_json_object()
     written = _str_field(data, "written", 200)
     spoken = _str_field(data, "spoken", 400)
     source = _str_field(data, "source", 100, required=False)
+    actor = require_actor(_permission(source))
     if any(ch.isdigit() for ch in spoken):
         raise ValidationError("spoken", "Cách đọc phải viết bằng chữ, không có chữ số.",
                               "The respelling must be words, without digits.")
@@ -66,13 +78,15 @@ def upsert() -> Response:
                                               LexiconEntry.source == source))
     created = row is None
     if row is None:
-        row = LexiconEntry(written=written, spoken=spoken, source=source)
+        row = LexiconEntry(written=written, spoken=spoken, source=source,
+                           updated_by=actor.name)
         s.add(row)
     else:
-        row.spoken = spoken
+        row.spoken, row.updated_by = spoken, actor.name
     s.flush()
     body = _entry_json(row)
-    body["rerendered"] = _rerender_affected(written, source)
+    body["rerendered"] = _rerender_affected(actor, written, source,
+                                            "create" if created else "update")
     s.commit()
     resp = jsonify(body)
     resp.status_code = 201 if created else 200
@@ -80,15 +94,16 @@ def upsert() -> Response:
 
 
 @bp.delete("/<int:entry_id>")
-@require_token
 def delete(entry_id: int) -> Response:
+    require_actor("lexicon_source")
     s = db()
     row = s.get(LexiconEntry, entry_id)
     if row is None:
         abort(404)
+    actor = require_actor(_permission(row.source))
     written, source = row.written, row.source
     s.delete(row)
     s.flush()
-    rerendered = _rerender_affected(written, source)
+    rerendered = _rerender_affected(actor, written, source, "delete")
     s.commit()
     return jsonify({"deleted": entry_id, "rerendered": rerendered})

@@ -17,8 +17,10 @@ from sqlalchemy import text
 from service import bulletins as uc
 from service.document import build_document
 from service.models import Bulletin
+from service.publication import STATE_LABELS, Audience
 from service.rendition_view import BulletinView, RenditionStatus, bulletin_view
-from service.web.request_context import bulletin_or_404, db, settings
+from service.web.auth import audience, visible_or_404
+from service.web.request_context import db, settings
 
 bp = Blueprint("pages", __name__)
 
@@ -69,9 +71,10 @@ def _prefs() -> dict[str, Any]:
     }
 
 
-def _render(template: str, **ctx: Any) -> Response:
+def render_page(template: str, status: int = 200, **ctx: Any) -> Response:
+    """A page with the reader's preferences applied (and remembered in cookies)."""
     prefs = _prefs()
-    resp = make_response(render_template(template, prefs=prefs, **ctx))
+    resp = make_response(render_template(template, prefs=prefs, **ctx), status)
     for key in ("size", "spacing", "theme"):
         resp.set_cookie(f"bantin_{key}", str(prefs[key]), max_age=COOKIE_AGE, samesite="Lax")
     return resp
@@ -164,8 +167,9 @@ def embed_snippet(embed_url: str, title: str) -> str:
 
 
 def _reading_context(b: Bulletin) -> dict[str, Any]:
-    view = bulletin_view(b)
-    doc = build_document(b.title, b.lead, b.paragraphs, b.author)
+    view = bulletin_view(b, audience=audience())
+    t = view.text
+    doc = build_document(t.title, t.lead, t.paragraphs, t.author)
     cues = {c["i"]: c for c in view.cues if "i" in c}
     blocks = []
     for block in doc.blocks:
@@ -176,16 +180,17 @@ def _reading_context(b: Bulletin) -> dict[str, Any]:
         ]
         # A title with nothing visible keeps its sentence number for the audio, but is
         # not shown as a seekable sentence.
-        kind = "hidden-title" if block.kind == "title" and not has_visible_text(b.title) \
+        kind = "hidden-title" if block.kind == "title" and not has_visible_text(t.title) \
             else block.kind
         blocks.append({"kind": kind, "index": block.index, "sentences": items})
     duration = view.duration or 0
-    shown_title = display_title(b.title)
+    shown_title = display_title(t.title)
     embed_url = f"{settings().public_url}/embed/{b.id}"
     playing = view.playing
     return {
         "b": b,
         "view": view,
+        "state_label": STATE_LABELS[b.state] if view.audience == Audience.STAFF else None,
         "heading": shown_title,
         "blocks": blocks,
         "live": live_status(view),
@@ -202,19 +207,21 @@ def _reading_context(b: Bulletin) -> dict[str, Any]:
 
 @bp.get("/")
 def index() -> Response:
-    rows, nxt = uc.list_bulletins(db(), 50, request.args.get("cursor", type=int))
-    items = [bulletin_view(b) for b in rows]
-    return _render("index.html", items=items, next_cursor=nxt)
+    who = audience()
+    rows, nxt = uc.list_bulletins(db(), 50, request.args.get("cursor", type=int),
+                                  published_only=who == Audience.PUBLIC)
+    items = [bulletin_view(b, audience=who) for b in rows]
+    return render_page("index.html", items=items, next_cursor=nxt, STATE_LABELS=STATE_LABELS)
 
 
 @bp.get("/bulletins/<int:bulletin_id>")
 def reading(bulletin_id: int) -> Response:
-    return _render("reading.html", **_reading_context(bulletin_or_404(bulletin_id)))
+    return render_page("reading.html", **_reading_context(visible_or_404(bulletin_id)))
 
 
 @bp.get("/embed/<int:bulletin_id>")
 def embed(bulletin_id: int) -> Response:
-    resp = _render("embed.html", **_reading_context(bulletin_or_404(bulletin_id)))
+    resp = render_page("embed.html", **_reading_context(visible_or_404(bulletin_id)))
     resp.headers["Content-Security-Policy"] = "frame-ancestors *"
     return resp
 
@@ -223,15 +230,10 @@ def embed(bulletin_id: int) -> Response:
 def status(bulletin_id: int) -> Response:
     """Everything the reading page needs while audio is made (polled by its script): the
     status line, the playable part or whole with its cues, and the downloads."""
-    resp = jsonify(live_status(bulletin_view(bulletin_or_404(bulletin_id))))
+    resp = jsonify(live_status(bulletin_view(visible_or_404(bulletin_id),
+                                             audience=audience())))
     resp.headers["Cache-Control"] = "no-store"
     return resp
-
-
-@bp.get("/editor")
-def editor() -> Response:
-    return _render("editor.html", limit=settings().max_text_chars,
-                   default_voice=settings().tts_voice)
 
 
 @bp.get("/healthz")

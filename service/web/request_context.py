@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import cast
 
-from flask import Flask, abort, current_app, g
+from flask import Flask, current_app, g
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.models import Bulletin
 from service.settings import Settings
 from service.storage import LocalStorage
 
@@ -45,10 +44,3 @@ def close_session(_exc: BaseException | None = None) -> None:
 
 def install(app: Flask) -> None:
     app.teardown_appcontext(close_session)
-
-
-def bulletin_or_404(bulletin_id: int) -> Bulletin:
-    b = db().get(Bulletin, bulletin_id)
-    if b is None:
-        abort(404)
-    return b

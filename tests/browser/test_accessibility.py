@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import DESKTOP, NARROW, shot
+from tests.browser.conftest import DESKTOP, EDITOR, NARROW, shot, sign_in
 from tests.e2e.stack import Stack
 
 STATES: dict[str, tuple[dict[str, int], dict[str, str]]] = {
@@ -19,6 +19,8 @@ STATES: dict[str, tuple[dict[str, int], dict[str, str]]] = {
     "contrast": (DESKTOP, {"theme": "contrast", "spacing": "wide"}),
 }
 PAGES = {"index": "/", "reading": "/bulletins/{id}", "embed": "/embed/{id}", "editor": "/editor"}
+#: pages only a signed-in user sees (read after the readers' pages, in the same context)
+SIGNED_IN = {"editor": EDITOR}
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +34,8 @@ def test_no_axe_violations(state: str, axe: Axe, new_page: Callable[..., Any], s
     viewport, cookies = STATES[state]
     page = new_page(viewport=viewport, cookies=cookies)
     for name, path in PAGES.items():
+        if name in SIGNED_IN:
+            sign_in(page, stack, SIGNED_IN[name], then=path)
         page.goto(stack.url + path.format(id=bulletin["id"]))
         page.wait_for_load_state("load")
         if name in ("reading", "embed"):
@@ -63,7 +67,7 @@ def test_axe_finds_violations_on_a_broken_page(axe: Axe, new_page: Callable[...,
 def test_page_structure(path: str, new_page: Callable[..., Any], stack: Stack,
                         bulletin: dict[str, Any]) -> None:
     """One h1, a main landmark, a meaningful Vietnamese title; reading page in portal order."""
-    page = new_page()
+    page = new_page(user=EDITOR if path == "/editor" else None)
     page.goto(stack.url + path.format(id=bulletin["id"]))
     assert page.locator("h1").count() == 1
     assert page.locator("main").count() == 1

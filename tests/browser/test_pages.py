@@ -2,6 +2,7 @@
 
 Bulletins are written straight to the database, so a title the API would refuse (only
 invisible characters) can still be checked: the pages must stay sound whatever is stored.
+They are published (readers get a 404 for drafts), and the pages are read as a reader.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service import bulletins as uc
 from service.models import Bulletin
 from service.web.pages import UNTITLED, display_title, embed_snippet
 
@@ -54,6 +56,8 @@ def store(app: Flask, title: str) -> int:
     with app.extensions["bantin"]["sessions"]() as s:
         b = Bulletin(title=title, lead="Sapo ngắn.", body="Câu một. Câu hai.", author="An")
         s.add(b)
+        s.flush()  # the version number is set
+        uc.publish(b)
         s.commit()
         return b.id
 

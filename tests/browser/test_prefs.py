@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.browser.conftest import NARROW, shot
+from tests.browser.conftest import EDITOR, NARROW, shot, sign_in
 from tests.e2e.stack import Stack
 
 
@@ -75,6 +75,8 @@ def test_no_horizontal_scroll_at_320px_and_max_size(new_page: Callable[..., Any]
                                                     bulletin: dict[str, Any]) -> None:
     page = new_page(viewport=NARROW, cookies={"size": "250"})
     for path in (f"/bulletins/{bulletin['id']}", f"/embed/{bulletin['id']}", "/", "/editor"):
+        if path == "/editor":
+            sign_in(page, stack, EDITOR)
         page.goto(stack.url + path)
         page.wait_for_load_state("load")
         scroll, client = page.evaluate(

@@ -1,12 +1,13 @@
 """While audio is being made: status shown and announced, then the player without a reload;
-and the editor: parsed fields, spoken-form preview, submit, progress."""
+and the editor (signed in): parsed fields, spoken-form preview, submit, progress, and what
+a lost or replaced session says."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from tests.browser.conftest import shot, submit
+from tests.browser.conftest import EDITOR, bulletin_count, publish, shot, sign_in, submit
 from tests.conftest import SAMPLE
 from tests.e2e.stack import Stack, _stop
 
@@ -18,6 +19,7 @@ def test_status_then_player_without_reload(new_page: Callable[..., Any], stack: 
         text = SAMPLE.read_text(encoding="utf-8").rstrip() \
             + "\nMột câu mới để có bản tin khác.\nHoàng Anh\n"
         created = submit(stack, text)
+        publish(stack, created["id"])  # readers may see it while its audio is made
         page = new_page()
         page.goto(f"{stack.url}/bulletins/{created['id']}")
         assert "chờ" in page.locator("[data-status-text]").inner_text()
@@ -50,7 +52,7 @@ def test_status_then_player_without_reload(new_page: Callable[..., Any], stack: 
 
 
 def test_editor_preview_submit_progress(new_page: Callable[..., Any], stack: Stack) -> None:
-    page = new_page()
+    page = new_page(user=EDITOR)
     page.goto(f"{stack.url}/editor")
     sample = SAMPLE.read_text(encoding="utf-8")
     page.get_by_label("Nội dung bản tin").fill(sample)
@@ -64,10 +66,8 @@ def test_editor_preview_submit_progress(new_page: Callable[..., Any], stack: Sta
     assert "Đọc là:" in result.locator(".preview-list li").first.inner_text()
     shot(page, "editor-preview")
     page.get_by_role("button", name="Gửi bản tin").click()
-    result.get_by_text("Cần mã truy cập").wait_for()
-    page.get_by_label("Mã truy cập của biên tập viên").fill(stack.token)
-    page.get_by_role("button", name="Gửi bản tin").click()
     result.get_by_text("Đã nhận bản tin").wait_for()
+    assert "bản nháp" in result.inner_text(), "the editor is told readers do not see it yet"
     progress = page.locator("#editor-progress")
     progress.get_by_role("link", name="Nghe bản tin trên trang đọc").wait_for(timeout=90000)
     assert "Đã tạo xong" in progress.inner_text()
@@ -84,10 +84,9 @@ INVALID = """(id) => { const c = document.getElementById(id);
 
 def test_editor_errors_name_fields_in_vietnamese(new_page: Callable[..., Any],
                                                  stack: Stack) -> None:
-    page = new_page()
+    page = new_page(user=EDITOR)
     page.goto(f"{stack.url}/editor")
     summary = page.locator("#loi-tom-tat")
-    page.get_by_label("Mã truy cập của biên tập viên").fill(stack.token)
 
     # Empty paste: checked before sending; the summary takes focus, the field is marked.
     page.get_by_role("button", name="Gửi bản tin").click()
@@ -110,18 +109,44 @@ def test_editor_errors_name_fields_in_vietnamese(new_page: Callable[..., Any],
     assert page.evaluate(INVALID, "paste")["invalid"] == "true"
     assert page.evaluate("document.activeElement.id") == "loi-tom-tat"
 
-    # A wrong token: the token field is the invalid one now; the textarea is cleared.
+    # The session was replaced (the editor signed in again in another tab): this page's
+    # CSRF token is stale. The error names the session in Vietnamese, marks no field as
+    # wrong, and nothing is stored.
     page.get_by_label("Nội dung bản tin").fill(SAMPLE.read_text(encoding="utf-8"))
-    page.get_by_label("Mã truy cập của biên tập viên").fill("sai-ma")
     page.get_by_role("button", name="Xem trước cách đọc").click()
     page.locator("#editor-result").get_by_text("Cách đọc từng câu").wait_for()
     assert page.evaluate(INVALID, "paste")["invalid"] is None, "cleared on the next attempt"
+    other = page.context.new_page()
+    sign_in(other, stack, EDITOR)
+    other.close()
+    before = bulletin_count(stack)
     page.get_by_role("button", name="Gửi bản tin").click()
-    page.wait_for_function("document.getElementById('token').getAttribute('aria-invalid')")
-    token = page.evaluate(INVALID, "token")
-    assert token["invalid"] == "true" and "Mã truy cập" in token["described"], token
-    assert "Chỉ cần khi gửi" in token["described"], "the help text stays in the description"
-    assert page.evaluate(INVALID, "paste")["invalid"] is None
+    page.wait_for_function("document.querySelector('#loi-tom-tat') && document.querySelector("
+                           "'#loi-tom-tat').innerText.includes('Phiên làm việc')")
+    text = summary.inner_text()
+    assert "Lỗi ở trường “Phiên làm việc”" in text, text
+    assert "tải lại trang" in text, text
+    assert "CSRF check failed" not in text and "csrf_token" not in text, text
+    assert page.evaluate("document.activeElement.id") == "loi-tom-tat"
+    assert page.evaluate(INVALID, "paste")["invalid"] is None, "the paste is not the problem"
     assert page.evaluate("document.getElementById('paste').getAttribute('aria-describedby')") \
         == "paste-help"
+    assert bulletin_count(stack) == before
+
+    # Signed out (the session cookie expired or was cleared): a 401, said in Vietnamese as
+    # "sign in again", never the API's message about bearer tokens.
+    page.reload()  # a fresh token for the current session
+    page.get_by_label("Nội dung bản tin").fill(SAMPLE.read_text(encoding="utf-8"))
+    page.context.clear_cookies()
+    page.get_by_role("button", name="Gửi bản tin").click()
+    page.wait_for_function("document.querySelector('#loi-tom-tat') && document.querySelector("
+                           "'#loi-tom-tat').innerText.includes('đăng nhập lại')")
+    text = summary.inner_text()
+    assert "Phiên đăng nhập đã hết; hãy đăng nhập lại rồi gửi." in text, text
+    assert "Bearer" not in text and "token" not in text.lower(), text
+    assert page.evaluate("document.activeElement.id") == "loi-tom-tat"
+    assert page.evaluate(INVALID, "paste")["invalid"] is None
+    assert bulletin_count(stack) == before
+    page.reload()  # and the page itself now asks to sign in
+    assert "/login?next=" in page.url and "editor" in page.url, page.url
     assert page.js_errors == []

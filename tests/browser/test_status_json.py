@@ -24,7 +24,7 @@ from service.db import make_engine, make_session_factory, session_scope
 from service.models import Rendition, utcnow
 from service.rendition_view import FileRecord
 from service.storage import LocalStorage
-from tests.browser.conftest import shot
+from tests.browser.conftest import publish, shot
 from tests.e2e.stack import Stack, _stop
 
 AUDIO = "document.getElementById('audio')"
@@ -98,7 +98,8 @@ class States:
 
 @pytest.fixture
 def held(stack: Stack) -> Iterator[dict[str, Any]]:
-    """A bulletin whose job waits in the queue (the worker is stopped until the test ends)."""
+    """A published bulletin whose job waits in the queue (the worker is stopped until the
+    test ends)."""
     _stop(stack.worker)
     try:
         resp = requests.post(f"{stack.url}/api/v1/bulletins", data=json.dumps(BULLETIN),
@@ -106,6 +107,7 @@ def held(stack: Stack) -> Iterator[dict[str, Any]]:
                                  **{"Content-Type": "application/json"}))
         assert resp.status_code == 202, resp.text
         bid = resp.json()["id"]
+        publish(stack, bid)  # readers watch it while it is made
         sessions = make_session_factory(make_engine(stack.settings))
         with session_scope(sessions) as s:
             rid = s.scalars(select(Rendition.id).where(Rendition.bulletin_id == bid)

@@ -38,16 +38,25 @@ class Stack:
     worker: subprocess.Popen[bytes]
     web: subprocess.Popen[bytes]
     log_dir: Path
+    approver: str = ""
 
     def headers(self, **extra: str) -> dict[str, str]:
+        """The editor's credentials (editors see their drafts)."""
         return {"Authorization": f"Bearer {self.token}", **extra}
+
+    def publish(self, bulletin_id: int) -> None:
+        """What an approver does before readers, feeds and loudspeakers get a bulletin."""
+        resp = requests.post(f"{self.url}/api/v1/bulletins/{bulletin_id}/publish",
+                             headers={"Authorization": f"Bearer {self.approver}"}, timeout=30)
+        assert resp.status_code == 200, resp.text
 
     def wait_for(self, bulletin_id: int, states: tuple[str, ...] = ("ready", "failed"),
                  timeout: float = 180) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             body: dict[str, Any] = requests.get(
-                f"{self.url}/api/v1/bulletins/{bulletin_id}", timeout=30).json()
+                f"{self.url}/api/v1/bulletins/{bulletin_id}", headers=self.headers(),
+                timeout=30).json()
             if body["status"] in states:
                 return body
             time.sleep(0.3)
@@ -103,7 +112,8 @@ def run_stack(tmp: Path, broker_url: str, database_url: str = "",
             [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1",
              "--threads", "4", "service.web.app:create_app()"],
             env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    stack = Stack(f"http://127.0.0.1:{port}", token, settings, env, web, web, log_dir)
+    stack = Stack(f"http://127.0.0.1:{port}", token, settings, env, web, web, log_dir,
+                  new_token(settings, "approver", "e2e-approver"))
     if worker:
         stack.start_worker()
     try:

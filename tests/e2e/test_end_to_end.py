@@ -35,6 +35,8 @@ def submit_sample_and_listen(stack: Stack, sample_text: str) -> int:
     assert seconds > 120
     assert audio.dBFS > -35, "decoded audio is (nearly) silent"
     assert abs(seconds - done["duration"]) < 1.0
+    assert requests.get(f"{stack.url}/bulletins/{body['id']}", timeout=30).status_code == 404
+    stack.publish(body["id"])  # a draft until an approver publishes it
     page = requests.get(f"{stack.url}/bulletins/{body['id']}", timeout=30)
     assert page.status_code == 200 and 'lang="vi"' in page.text
     assert done["links"]["audio"] in page.text
@@ -49,7 +51,8 @@ def test_sample_end_to_end_sqlite(tmp_path: Path, broker: str, sample_text: str)
         bid = submit_sample_and_listen(stack, sample_text)
         deadline = time.monotonic() + 240
         while True:
-            audio = requests.get(f"{stack.url}/api/v1/bulletins/{bid}", timeout=30).json()["audio"]
+            audio = requests.get(f"{stack.url}/api/v1/bulletins/{bid}", headers=stack.headers(),
+                         timeout=30).json()["audio"]
             if set(audio) >= {"mp3", "ogg", "podcast", "loudspeaker", "telephony"}:
                 break
             assert time.monotonic() < deadline, audio

@@ -75,7 +75,8 @@ def test_broker_down_at_submit_is_sent_later(tmp_path: Path, restartable_redis: 
                              headers=stack.headers(**{"Content-Type": "text/plain"}), timeout=30)
         assert resp.status_code == 202, resp.text
         bid = resp.json()["id"]
-        assert requests.get(f"{stack.url}/api/v1/bulletins/{bid}", timeout=30).json()[
+        assert requests.get(f"{stack.url}/api/v1/bulletins/{bid}", headers=stack.headers(),
+                         timeout=30).json()[
             "status"] == "queued"
         restartable_redis.start()
         done = stack.wait_for(bid, timeout=120)
@@ -95,14 +96,16 @@ def test_worker_killed_mid_job_is_redone(tmp_path: Path, restartable_redis: Redi
         bid = resp.json()["id"]
         deadline = time.monotonic() + 60
         while True:
-            state = requests.get(f"{stack.url}/api/v1/bulletins/{bid}", timeout=30).json()
+            state = requests.get(f"{stack.url}/api/v1/bulletins/{bid}", headers=stack.headers(),
+                         timeout=30).json()
             if state["status"] == "synthesizing":
                 break
             assert state["status"] == "queued" and time.monotonic() < deadline, state
             time.sleep(0.02)
         os.killpg(stack.worker.pid, signal.SIGKILL)
         stack.worker.wait()
-        state = requests.get(f"{stack.url}/api/v1/bulletins/{bid}", timeout=30).json()
+        state = requests.get(f"{stack.url}/api/v1/bulletins/{bid}", headers=stack.headers(),
+                         timeout=30).json()
         assert state["status"] == "synthesizing", "the job finished before the kill; test is moot"
         stack.start_worker("--beat")
         done = stack.wait_for(bid, timeout=180)

@@ -36,7 +36,7 @@ def test_paste_submit_returns_202_with_parsed_fields(client: FlaskClient, auth: 
     assert body["parsed"]["published_at"] == "2020-06-26T00:00:00"
     assert len(body["parsed"]["paragraphs"]) == 8
     assert queue_length(settings) == 1
-    shown = client.get(resp.headers["Location"]).get_json()
+    shown = client.get(resp.headers["Location"], headers=auth).get_json()  # staff see drafts
     assert shown["status"] == "queued"
     assert shown["progress"] == {"done": 0, "total": 0}
 
@@ -48,9 +48,10 @@ def test_list_is_newest_first_with_cursor(client: FlaskClient, auth: dict[str, s
                         data=json.dumps({"title": f"Tin {n}", "body": "Nội dung."}),
                         headers={**auth, "Content-Type": "application/json"})
         ids.append(r.get_json()["id"])
-    page1 = client.get("/api/v1/bulletins?limit=3").get_json()
+    page1 = client.get("/api/v1/bulletins?limit=3", headers=auth).get_json()
     assert [i["id"] for i in page1["items"]] == ids[::-1][:3]
-    page2 = client.get(f"/api/v1/bulletins?limit=3&cursor={page1['next']}").get_json()
+    page2 = client.get(f"/api/v1/bulletins?limit=3&cursor={page1['next']}",
+                       headers=auth).get_json()
     assert [i["id"] for i in page2["items"]] == ids[::-1][3:]
     assert page2["next"] is None
 
@@ -85,7 +86,7 @@ def test_rerender_with_another_engine(client: FlaskClient, auth: dict[str, str],
                        data=json.dumps({"engine": "piper,espeak", "voice": "south", "rate": 0.9}),
                        headers={**auth, "Content-Type": "application/json"})
     assert resp.status_code == 202
-    shown = client.get(f"/api/v1/bulletins/{bid}").get_json()
+    shown = client.get(f"/api/v1/bulletins/{bid}", headers=auth).get_json()
     assert shown["requested"] == {"engines": "piper,espeak", "voice": "south", "rate": 0.9}
     assert queue_length(settings) == 2
     bad = client.post(f"/api/v1/bulletins/{bid}/render", data=json.dumps({"engine": "x"}),

@@ -31,13 +31,19 @@ def _items(client: FlaskClient) -> list[ET.Element]:
     return root.findall("channel/item")
 
 
-def test_feed(app: Flask, client: FlaskClient, auth: dict[str, str]) -> None:
+def test_feed(app: Flask, client: FlaskClient, auth: dict[str, str], publish) -> None:
     post = client.post("/api/v1/bulletins",
                        data=json.dumps({"title": "Tin sáng", "lead": "Sapo.", "body": "Thân.",
                                         "author": "Hương Dịu"}),
                        headers={**auth, "Content-Type": "application/json"})
     bid = post.get_json()["id"]
-    assert _items(client) == []  # nothing ready yet
+    first = _make_ready(app, 1, b"\xff\xfb" + b"a" * 999)
+    assert _items(client) == []  # ready, but a draft: not in the feed
+    publish(bid)
+    assert _items(client) != []
+    with session_scope(app.extensions["bantin"]["sessions"]) as s:
+        s.get(Rendition, 1).status = "queued"  # type: ignore[union-attr]
+    assert _items(client) == []  # published, nothing ready yet
     first = _make_ready(app, 1, b"\xff\xfb" + b"a" * 999)
     (item,) = _items(client)
     enclosure = item.find("enclosure")

@@ -319,10 +319,18 @@ def mark_ready(app: Flask, settings_: Settings, bulletin_id: int, payload: bytes
     return name
 
 
-def check_accepted(client: FlaskClient, reply: Reply, sent_title: str | None) -> int:
-    """A 202 reads back with the cleaned title, and its pages render in Vietnamese."""
+def publish(client: FlaskClient, auth: dict[str, str], bid: int) -> None:
+    assert call(client, "POST", f"/api/v1/bulletins/{bid}/publish", headers=auth).status == 200
+
+
+def check_accepted(client: FlaskClient, reply: Reply, sent_title: str | None,
+                   auth: dict[str, str]) -> int:
+    """A 202 reads back with the cleaned title, and once published its pages render in
+    Vietnamese for anyone."""
     created = reply.json()
     bid = created["id"]
+    assert call(client, "GET", f"/api/v1/bulletins/{bid}").status == 404  # a draft
+    publish(client, auth, bid)
     if sent_title is None:  # text/plain: the title the parser found
         sent_title = created["parsed"]["title"]
     assert isinstance(sent_title, str)
@@ -364,6 +372,13 @@ paste_query = query_strings(["voice", "engine", "source", "rate"])
 
 # ---------------------------------------------------------------- tests
 
+@pytest.fixture
+def auth(admin_auth: dict[str, str]) -> dict[str, str]:
+    """Fuzzing is about input, not roles: an admin may do every write (roles have their
+    own tests in test_newsroom.py)."""
+    return admin_auth
+
+
 @fuzz(60)
 @given(body=request_bodies(), query=paste_query)
 @example(body=(b'{"title": "T", "body": "x", "\\ud800": 1}', "application/json"), query="")
@@ -373,7 +388,7 @@ def test_submit_never_5xx_and_accepted_reads_back(client: FlaskClient, auth: dic
     reply = submit(client, auth, data, ctype, query)
     assert reply.status in (202, 400, 413, 415, 422), (reply.status, reply.data)
     if reply.status == 202:
-        check_accepted(client, reply, title_sent(data, ctype))
+        check_accepted(client, reply, title_sent(data, ctype), auth)
 
 
 @fuzz(30)
@@ -388,7 +403,7 @@ def test_mostly_valid_submissions(client: FlaskClient, auth: dict[str, str],
     reply = submit(client, auth, data, "application/json")
     assert reply.status in (202, 400, 413, 422), (reply.status, reply.data)
     if reply.status == 202:
-        check_accepted(client, reply, title_sent(data, "application/json"))
+        check_accepted(client, reply, title_sent(data, "application/json"), auth)
 
 
 @fuzz(30)
@@ -399,7 +414,7 @@ def test_plain_text_pastes(client: FlaskClient, auth: dict[str, str], paste: str
     reply = submit(client, auth, data, "text/plain; charset=utf-8", query)
     assert reply.status in (202, 400, 413, 422), (reply.status, reply.data)
     if reply.status == 202:
-        check_accepted(client, reply, None)
+        check_accepted(client, reply, None, auth)
 
 
 @fuzz(40)
@@ -437,8 +452,9 @@ def test_list_and_index_queries(client: FlaskClient, auth: dict[str, str], list_
                                 page_q: str, cookie: tuple[str, str]) -> None:
     if not call(client, "GET", "/api/v1/bulletins?limit=1").json()["items"]:
         for i in range(3):
-            submit(client, auth, json.dumps({"title": f"Tin {i}", "body": "Nội dung."}).encode(),
-                   "application/json")
+            made = submit(client, auth, json.dumps({"title": f"Tin {i}", "body": "Nội dung."})
+                          .encode(), "application/json")
+            publish(client, auth, made.json()["id"])
     reply = call(client, "GET", f"/api/v1/bulletins?{list_q}")
     assert reply.status in (200, 400), reply.status
     if reply.status == 200:
@@ -449,8 +465,9 @@ def test_list_and_index_queries(client: FlaskClient, auth: dict[str, str], list_
     html = call(client, "GET", f"/?{page_q}")
     assert html.status == 200
     assert 'lang="vi"' in html.text
-    for path in ("/editor", f"/bulletins/1?{page_q}", f"/embed/1?{page_q}"):
+    for path in (f"/bulletins/1?{page_q}", f"/embed/1?{page_q}"):
         assert call(client, "GET", path).status == 200
+    assert call(client, "GET", "/editor").status == 303  # sign in first
 
 
 @fuzz(40)
@@ -467,6 +484,7 @@ def test_pages_by_id(client: FlaskClient, auth: dict[str, str], app: Flask, sett
                          "application/json")
         assert created.status == 202
         mark_ready(app, settings, created.json()["id"], b"ID3" + b"\x00" * 100)
+        publish(client, auth, created.json()["id"])
     reply = call(client, method, f"{prefix}{bid}{suffix}?{query}")
     if reply.status == 200 and method == "GET" and suffix == "" and prefix != "/api/v1/bulletins/":
         assert 'lang="vi"' in reply.text
@@ -487,7 +505,7 @@ def test_rerender(client: FlaskClient, auth: dict[str, str], bid: str,
                  headers={**auth, "Content-Type": ctype} if ctype else auth)
     assert reply.status in (202, 400, 404, 405, 413, 422), (reply.status, reply.data)
     if reply.status == 202:
-        assert call(client, "GET", f"/api/v1/bulletins/{bid}").status == 200
+        assert call(client, "GET", f"/api/v1/bulletins/{bid}", headers=auth).status == 200
 
 
 lexicon_bodies = st.one_of(
@@ -581,7 +599,7 @@ def test_podcast_feed_always_parses(client: FlaskClient, auth: dict[str, str], a
         data = encode_json(doc, mode)
         reply = submit(client, auth, data, "application/json")
         if reply.status == 202:
-            check_accepted(client, reply, title_sent(data, "application/json"))
+            check_accepted(client, reply, title_sent(data, "application/json"), auth)
             mark_ready(app, settings, reply.json()["id"], os.urandom(16) + str(sizes).encode())
     feed = call(client, "GET", "/feeds/podcast.xml")
     assert feed.status == 200

@@ -16,19 +16,37 @@ def _post(client: FlaskClient, url: str, auth: dict[str, str], data: object) -> 
 
 
 def test_lexicon_entry_rerenders_affected_bulletins(client: FlaskClient, auth: dict[str, str],
+                                                    admin_auth: dict[str, str],
                                                     app, settings: Settings) -> None:
+    """A global entry (an admin's) re-renders the bulletins it is heard in, as a task."""
+    from workers import pipeline
+    from workers.context import WorkerContext, redis_client
+
     a = _post(client, "/api/v1/bulletins", auth,
               {"title": "Facebook ra mắt", "body": "Người dùng Facebook tăng."}).get_json()
     b = _post(client, "/api/v1/bulletins", auth,
               {"title": "Thời tiết", "body": "Trời nắng."}).get_json()
-    resp = _post(client, "/api/v1/lexicon", auth, {"written": "Facebook", "spoken": "phây búc"})
+    resp = _post(client, "/api/v1/lexicon", admin_auth,
+                 {"written": "Facebook", "spoken": "phây búc"})
     assert resp.status_code == 201, resp.get_json()
     assert resp.get_json()["rerendered"] == [a["id"]]
+    assert resp.get_json()["updated_by"] == "test-admin"
+    redis = redis_client(settings.broker_url)
+    try:  # the request only queued the work: a `lexicon_changed` task with the ids
+        sent = [json.loads(m)["headers"] for m in redis.lrange(settings.queue, 0, -1)]
+    finally:
+        redis.close()
+    assert [(h["task"], h["argsrepr"]) for h in sent if h["task"] == "bantin.lexicon_changed"] \
+        == [("bantin.lexicon_changed", f"[[{a['id']}]]")]
+    with app.extensions["bantin"]["sessions"]() as s:
+        assert len(s.get(Bulletin, a["id"]).renditions) == 1
+    assert pipeline.rerender_bulletins(WorkerContext(settings), [a["id"]]) == 1  # the task
     with app.extensions["bantin"]["sessions"]() as s:
         assert len(s.get(Bulletin, a["id"]).renditions) == 2
         assert len(s.get(Bulletin, b["id"]).renditions) == 1
     # updating the same entry is a 200, listing shows it
-    again = _post(client, "/api/v1/lexicon", auth, {"written": "Facebook", "spoken": "phê búc"})
+    again = _post(client, "/api/v1/lexicon", admin_auth,
+                  {"written": "Facebook", "spoken": "phê búc"})
     assert again.status_code == 200
     items = client.get("/api/v1/lexicon").get_json()["items"]
     assert [(i["written"], i["spoken"]) for i in items] == [("Facebook", "phê búc")]
@@ -36,15 +54,17 @@ def test_lexicon_entry_rerenders_affected_bulletins(client: FlaskClient, auth: d
     prev = _post(client, "/api/v1/preview", auth,
                  {"title": "Facebook", "body": "Dùng Facebook."}).get_json()
     assert "phê búc" in prev["sentences"][0]["spoken"]
-    deleted = client.delete(f"/api/v1/lexicon/{items[0]['id']}", headers=auth)
+    assert client.delete(f"/api/v1/lexicon/{items[0]['id']}", headers=auth).status_code == 403
+    deleted = client.delete(f"/api/v1/lexicon/{items[0]['id']}", headers=admin_auth)
     assert deleted.status_code == 200
     assert client.get("/api/v1/lexicon").get_json()["items"] == []
 
 
 def test_lexicon_validation(client: FlaskClient, auth: dict[str, str]) -> None:
-    r = _post(client, "/api/v1/lexicon", auth, {"written": "", "spoken": "x"})
+    r = _post(client, "/api/v1/lexicon", auth, {"written": "", "spoken": "x", "source": "a"})
     assert r.status_code == 422 and r.get_json()["error"]["field"] == "written"
-    r = _post(client, "/api/v1/lexicon", auth, {"written": "H5N1", "spoken": "h 5 n 1"})
+    r = _post(client, "/api/v1/lexicon", auth,
+              {"written": "H5N1", "spoken": "h 5 n 1", "source": "a"})
     assert r.status_code == 422 and r.get_json()["error"]["field"] == "spoken"
     r = client.post("/api/v1/lexicon", data="{}", headers={"Content-Type": "application/json"})
     assert r.status_code == 401
@@ -62,3 +82,14 @@ def test_preview_of_paste_has_spoken_forms(client: FlaskClient, sample_text: str
     for s in sentences:
         assert s["spoken"].strip()
         assert "./." not in s["spoken"]
+
+
+def test_preview_output_is_capped(client: FlaskClient) -> None:
+    from service.preview import MAX_SENTENCES
+
+    body = " ".join(f"Câu số {i}." for i in range(MAX_SENTENCES + 50))
+    resp = client.post("/api/v1/preview", data=json.dumps({"title": "Dài", "body": body}),
+                       headers={"Content-Type": "application/json"})
+    got = resp.get_json()
+    assert resp.status_code == 200 and got["truncated"] is True
+    assert len(got["sentences"]) == MAX_SENTENCES < got["total_sentences"]

@@ -15,6 +15,7 @@ from sqlalchemy import event
 
 from service.db import session_scope
 from service.models import Bulletin, Rendition
+from service.publication import Audience
 from service.rendition_view import FileRecord, ProfileStatus, RenditionStatus, bulletin_view
 
 MP3 = b"\xff\xf3" + bytes(98)
@@ -47,7 +48,7 @@ def test_api_lists_typed_files_and_profile_states(app: Flask, client: FlaskClien
     _make_ready(app, bid, web={"state": "ready"}, podcast={"state": "ready"},
                 loudspeaker={"state": "failed", "error": "Không tạo được"},
                 telephony={"state": "pending"})
-    body = client.get(f"/api/v1/bulletins/{bid}").get_json()
+    body = client.get(f"/api/v1/bulletins/{bid}", headers=auth).get_json()
     assert body["status"] == "ready"
     by_kind = {f["kind"]: f for f in body["files"]}
     assert set(by_kind) == {"mp3", "podcast"}  # timings and captions are not audio files
@@ -58,7 +59,7 @@ def test_api_lists_typed_files_and_profile_states(app: Flask, client: FlaskClien
     assert body["rendition"]["profiles"]["loudspeaker"] == {"state": "failed",
                                                              "error": "Không tạo được"}
     assert body["rendition"]["profiles"]["telephony"]["state"] == "pending"
-    listed = client.get("/api/v1/bulletins").get_json()["items"][0]
+    listed = client.get("/api/v1/bulletins", headers=auth).get_json()["items"][0]
     assert listed["files"] == body["files"] and "body" not in listed
 
 
@@ -67,7 +68,7 @@ def test_rows_without_recorded_profiles_derive_their_state(app: Flask, client: F
     bid = _submit(client, auth)
     _make_ready(app, bid)
     with app.extensions["bantin"]["sessions"]() as s:
-        view = bulletin_view(s.get(Bulletin, bid))
+        view = bulletin_view(s.get(Bulletin, bid), audience=Audience.STAFF)
         assert view.playing is not None
         states = {p.name: p.state for p in view.playing.profiles}
     # web lacks its Opus file; the podcast profile has everything it makes
@@ -77,7 +78,7 @@ def test_rows_without_recorded_profiles_derive_their_state(app: Flask, client: F
 def test_status_poll_carries_what_the_page_swaps_in(app: Flask, client: FlaskClient,
                                                     auth: dict[str, str]) -> None:
     bid = _submit(client, auth)
-    queued = client.get(f"/bulletins/{bid}/status.json").get_json()
+    queued = client.get(f"/bulletins/{bid}/status.json", headers=auth).get_json()
     assert (queued["status"], queued["ready"], queued["audio"], queued["cues"]) == \
         ("queued", False, {}, [])
     opening_cues = [{"i": 0, "start": 0.1, "end": 0.9}, {"i": 1, "start": 1.2, "end": 2.0}]
@@ -86,14 +87,15 @@ def test_status_poll_carries_what_the_page_swaps_in(app: Flask, client: FlaskCli
         r.status = RenditionStatus.SYNTHESIZING
         r.files = {"first": FileRecord.made("first", "d" * 32 + ".mp3", MP3, "web", 2000,
                                             opening_cues).to_json()}
-    part = client.get(f"/bulletins/{bid}/status.json").get_json()
+    part = client.get(f"/bulletins/{bid}/status.json", headers=auth).get_json()
     assert part["first"] == f"/audio/{'d' * 32}.mp3"
     assert part["cues"] == opening_cues  # the first part is highlighted while it plays
     assert "phần đầu" in part["text"]
-    page = client.get(f"/bulletins/{bid}").get_data(as_text=True)
+    page = client.get(f"/bulletins/{bid}", headers=auth).get_data(as_text=True)
+    assert "Bản nháp" in page  # staff see the draft, marked as one
     assert 'id="s-1"' in page and 'data-start="1.200"' in page
     _make_ready(app, bid)
-    done = client.get(f"/bulletins/{bid}/status.json").get_json()
+    done = client.get(f"/bulletins/{bid}/status.json", headers=auth).get_json()
     assert done["ready"] and done["first"] is None
     assert done["audio"] == {"mp3": f"/audio/{'a' * 32}.mp3"}  # web files only
     assert done["captions"] == f"/bulletins/{bid}/captions.vtt"
@@ -113,7 +115,7 @@ def test_one_database_session_per_request(app: Flask, client: FlaskClient,
     event.listen(factory, "after_begin", count)
     try:
         _submit(client, auth)
-        client.get("/api/v1/bulletins")
+        client.get("/api/v1/bulletins", headers=auth)
     finally:
         event.remove(factory, "after_begin", count)
     # the submit's session and the list's session: one each (a session may begin

@@ -156,6 +156,7 @@ def test_spoken_forms_are_made_once_and_carried_to_every_profile(
     assert set(r.stages or {}) >= {"normalize", "opening", "synthesize", "master:web",
                                    "encode:web", "store"}
     calls.clear()
+    first_pass = dict(r.stages or {})
     assert pipeline.produce_extra(ctx, rid, "telephony") == "ready"
     assert pipeline.produce_extra(ctx, rid, "web") == "ready"  # the Opus file
     assert calls == []  # no sentence normalized again
@@ -164,4 +165,5 @@ def test_spoken_forms_are_made_once_and_carried_to_every_profile(
     assert {"telephony", "ogg"} <= set(r.files or {})
     assert r.files["telephony"]["profile"] == "telephony"
     assert len(r.files["telephony"]["sha256"]) == 64
-    assert {"master:telephony", "encode:telephony"} <= set(r.stages or {})
+    assert {"master:telephony", "encode:telephony", "encode:web-extra"} <= set(r.stages or {})
+    assert (r.stages or {})["encode:web"] == first_pass["encode:web"]  # not overwritten

@@ -12,7 +12,8 @@
   // No maxlength: it would silently cut a long paste. Too long is an error the editor sees.
   var limit = parseInt(form.paste.dataset.limit, 10);
   var timer = null;
-  try { form.token.value = window.sessionStorage.getItem("bantin_token") || ""; } catch (e) { /* no storage */ }
+  // Signed in with a session cookie: writes carry the page's CSRF token in a header.
+  var csrf = form.querySelector("input[name=csrf_token]").value;
 
   function el(tag, text, cls) {
     var e = document.createElement(tag);
@@ -32,13 +33,12 @@
     "title": "Tiêu đề", "lead": "Sapo", "body": "Nội dung", "author": "Tác giả",
     "published_at": "Ngày đăng", "source_url": "Đường dẫn nguồn", "source": "Nguồn",
     "voice": "Giọng đọc", "rate": "Tốc độ", "engine": "Bộ đọc", "Content-Type": "Kiểu nội dung",
-    "language": "Ngôn ngữ", "token": "Mã truy cập"
+    "language": "Ngôn ngữ", "csrf_token": "Phiên làm việc"
   };
   // Which form control to mark invalid for an API field: everything parsed from the paste
-  // lives in the one textarea; the token on 401/403; the voice in its select.
+  // lives in the one textarea; the voice in its select.
   var PASTED = ["title", "lead", "body", "author", "published_at", "source_url", "source", "language"];
   function controlFor(field, status) {
-    if (status === 401 || status === 403 || field === "token") { return form.token; }
     if (field === "voice") { return form.voice; }
     if (PASTED.indexOf(field) >= 0) { return form.paste; }
     return null;
@@ -91,20 +91,18 @@
   }
   function apiError(res) {
     var err = (res.data && res.data.error) || {};
-    var field = err.field || (res.status === 401 || res.status === 403 ? "token" : null);
-    return {field: field, message: err.message, status: res.status};
+    var message = err.message;
+    if (res.status === 401) { message = "Phiên đăng nhập đã hết; hãy đăng nhập lại rồi gửi."; }
+    return {field: err.field || null, message: message, status: res.status};
   }
   // What can be checked before asking the server.
-  function localErrors(needToken) {
+  function localErrors() {
     var errors = [];
     if (!form.paste.value.trim()) {
       errors.push({field: "body", message: "Hãy dán hoặc gõ nội dung bản tin."});
     } else if (form.paste.value.length > limit) {
       errors.push({field: "body", message: "Bản tin dài " + form.paste.value.length + " ký tự, quá giới hạn " +
         limit + " ký tự. Hãy bớt " + (form.paste.value.length - limit) + " ký tự."});
-    }
-    if (needToken && !form.token.value.trim()) {
-      errors.push({field: "token", message: "Cần mã truy cập của biên tập viên để gửi."});
     }
     return errors;
   }
@@ -120,11 +118,11 @@
     return dl;
   }
   function request(url) {
-    var token = form.token.value.trim();
-    var headers = {"Content-Type": "text/plain; charset=utf-8", "Accept": "application/json"};
-    if (token) { headers.Authorization = "Bearer " + token; }
+    var headers = {"Content-Type": "text/plain; charset=utf-8", "Accept": "application/json",
+                   "X-CSRFToken": csrf};
     var voice = encodeURIComponent(form.voice.value);
-    return fetch(url + "?voice=" + voice + "&style=" + voice, {method: "POST", headers: headers, body: form.paste.value})
+    return fetch(url + "?voice=" + voice, {method: "POST", headers: headers, body: form.paste.value,
+                                           credentials: "same-origin"})
       .then(function (r) { return r.json().then(function (d) { return {ok: r.ok, status: r.status, data: d}; }); })
       .catch(function () { return {ok: false, status: 0, data: {error: {message: "Không kết nối được máy chủ."}}}; });
   }
@@ -134,7 +132,7 @@
   });
   form.querySelector("[data-action=preview]").addEventListener("click", function () {
     clearErrors();
-    var errors = localErrors(false);
+    var errors = localErrors();
     if (errors.length) { showErrors(errors); return; }
     request("/api/v1/preview").then(function (res) {
       if (!res.ok) { showErrors([apiError(res)]); return; }
@@ -186,14 +184,14 @@
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     clearErrors();
-    var errors = localErrors(true);
+    var errors = localErrors();
     if (errors.length) { showErrors(errors); return; }
-    try { window.sessionStorage.setItem("bantin_token", form.token.value.trim()); } catch (e) { /* no storage */ }
     request("/api/v1/bulletins").then(function (res) {
       if (!res.ok) { showErrors([apiError(res)]); return; }
       var p = el("p", "Đã nhận bản tin “" + res.data.title + "” (số " + res.data.id + "). ");
       var a = el("a", "Mở trang đọc"); a.href = res.data.links.page; p.appendChild(a);
-      var nodes = [p];
+      var nodes = [p, el("p", "Bản tin đang ở trạng thái bản nháp: người đọc chỉ thấy sau khi được duyệt và xuất bản.")];
+      (res.data.duplicates || []).forEach(function (d) { nodes.push(el("p", "Cảnh báo: " + d.message, "warning")); });
       if (res.data.parsed) { nodes.push(el("h3", "Các phần đã nhận ra"), parsedNode(res.data.parsed)); }
       show(nodes);
       watch(res.data.id, res.data.links.page);

@@ -8,8 +8,7 @@
     document.cookie = "bantin_" + name + "=" + value + ";path=/;max-age=31536000;samesite=lax";
   }
   function currentSize() {
-    var v = parseFloat(root.style.getPropertyValue("--text-scale")) || 1;
-    return Math.round(v * 100);
+    return parseInt(root.getAttribute("data-size"), 10) || 100;
   }
   document.querySelectorAll("form[data-prefs]").forEach(function (form) {
     var status = form.querySelector("[data-prefs-status]");
@@ -26,7 +25,7 @@
         var size = btn.dataset.step === "up" ? SIZES[Math.min(SIZES.length - 1, i + 1)]
           : btn.dataset.step === "down" ? SIZES[Math.max(0, i - 1)] : 100;
         var same = size === currentSize();
-        root.style.setProperty("--text-scale", String(size / 100));
+        root.setAttribute("data-size", String(size));
         setCookie("size", size);
         form.querySelector("input[name=size]").value = size;
         announce(same ? (btn.dataset.step === "up" ? "Đã lớn nhất." : btn.dataset.step === "down" ? "Đã nhỏ nhất." : "") : "");

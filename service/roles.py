@@ -1,0 +1,62 @@
+"""Who may do what: roles and the permission each write needs, as data.
+
+`editor` writes bulletins (and edits its own drafts) and fixes pronunciation for a
+bulletin's source; `approver` also publishes, withdraws and edits anyone's bulletin;
+`admin` also manages accounts, tokens and global lexicon entries. Every write names
+its permission, so the whole matrix is readable (and tested) here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    EDITOR = "editor"
+    APPROVER = "approver"
+    ADMIN = "admin"
+
+
+ROLES: tuple[str, ...] = tuple(Role)
+
+#: Vietnamese names, for pages and messages
+ROLE_LABELS: dict[str, str] = {"editor": "biên tập viên", "approver": "người duyệt",
+                               "admin": "quản trị viên"}
+
+_ALL = frozenset(Role)
+_REVIEW = frozenset({Role.APPROVER, Role.ADMIN})
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "submit": _ALL,                     # create a bulletin (a draft)
+    "edit_own": _ALL,                   # edit or re-render a bulletin one created
+    "edit_any": _REVIEW,                # edit or re-render anyone's bulletin
+    "publish": _REVIEW,                 # publish and withdraw
+    "lexicon_source": _ALL,             # respellings for one source
+    "lexicon_global": frozenset({Role.ADMIN}),
+    "audit": _REVIEW,                   # read the audit log
+    "accounts": frozenset({Role.ADMIN}),  # users and tokens
+    "view_drafts": _ALL,                # see unpublished bulletins
+}
+
+#: what a missing permission is called in the 403 message
+PERMISSION_LABELS: dict[str, str] = {
+    "submit": "gửi bản tin", "edit_own": "sửa bản tin của mình",
+    "edit_any": "sửa bản tin của người khác", "publish": "xuất bản hoặc gỡ bản tin",
+    "lexicon_source": "sửa cách đọc", "lexicon_global": "sửa cách đọc dùng chung cho mọi nguồn",
+    "audit": "xem nhật ký", "accounts": "quản lý tài khoản và mã truy cập",
+    "view_drafts": "xem bản nháp",
+}
+
+
+def allows(role: str, permission: str) -> bool:
+    try:
+        return Role(role) in PERMISSIONS[permission]
+    except ValueError:
+        return False
+
+
+def denied_message(role: str, permission: str) -> tuple[str, str]:
+    """(Vietnamese, English) for a 403."""
+    who = ROLE_LABELS.get(role, role)
+    return (f"Vai trò {who} không được phép {PERMISSION_LABELS.get(permission, permission)}.",
+            f"The {role} role may not do this ({permission}).")
