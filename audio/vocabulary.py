@@ -39,6 +39,14 @@ AUDIO_KINDS: dict[str, tuple[str, str]] = {
     "loudspeaker": ("loudspeaker", "mp3"),
     "telephony": ("telephony", "wav"),
 }
+#: What each kind is called on the download list, in the order readers want them.
+AUDIO_KIND_LABELS: dict[str, str] = {
+    "mp3": "MP3 (phổ biến nhất)",
+    "ogg": "Ogg Opus (nhỏ gọn)",
+    "podcast": "MP3 cho podcast",
+    "loudspeaker": "MP3 cho loa truyền thanh",
+    "telephony": "Âm thanh cho điện thoại",
+}
 #: Kinds that are not audio of a profile: the fast first part and the timing files.
 FIRST, TIMINGS, CAPTIONS = "first", "timings", "vtt"
 

@@ -14,10 +14,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from service import audit
+from service.accounts import Actor
 from service.models import Bulletin, BulletinVersion, Rendition
 from service.outbox import send_after_commit
-from service.publication import State
-from service.rendition_view import RenditionStatus
+from service.publication import Audience, State
+from service.rendition_view import RenditionStatus, bulletin_view
 from service.settings import Settings
 from service.validation import BulletinInput
 
@@ -105,6 +107,20 @@ def publish(b: Bulletin) -> None:
 def withdraw(b: Bulletin) -> None:
     """Gone from every public page, feed and programme (staff still see it)."""
     b.state = State.WITHDRAWN
+
+
+def change_publication(s: Session, actor: Actor, b: Bulletin, action: str,
+                       **details: Any) -> None:
+    """Publish or withdraw, recorded in the audit log with the version readers get (or
+    got) and the SHA-256 of each of its audio files."""
+    if action == "publish":
+        publish(b)
+    view = bulletin_view(b, audience=Audience.PUBLIC)
+    if action == "withdraw":
+        withdraw(b)
+    audio = {f.kind: f.sha256 for f in view.playing.audio if f.sha256} if view.playing else {}
+    audit.record(s, actor, action, b.id, view.version, audio=audio,
+                 rendition=view.playing.id if view.playing else None, **details)
 
 
 def request_rendition(s: Session, settings: Settings, bulletin_id: int,

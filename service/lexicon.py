@@ -11,15 +11,22 @@ from audio.text import LexiconEntry as Respelling
 from service.models import Bulletin, LexiconEntry
 
 
-def respellings(s: Session, source: str = "") -> list[Respelling]:
-    """Global entries plus the source's own; a source entry overrides a global one."""
+def respellings(s: Session, source: str = "", bulletin_id: int = 0) -> list[Respelling]:
+    """Global entries, the source's own and the bulletin's own; the narrower scope wins
+    (bulletin over source over global), so the per-source lexicon keeps the last word
+    over the province-wide one and an editor's fix for one bulletin over both."""
     rows = s.scalars(
-        select(LexiconEntry).where(or_(LexiconEntry.source == "", LexiconEntry.source == source))
-    )
+        select(LexiconEntry).where(
+            or_(LexiconEntry.source == "", LexiconEntry.source == source),
+            LexiconEntry.bulletin_id.in_({0, bulletin_id})))
+
+    def rank(row: LexiconEntry) -> int:
+        return 2 if row.bulletin_id else 1 if row.source else 0
+
     chosen: dict[str, LexiconEntry] = {}
     for row in rows:
         key = row.written.casefold()
-        if key not in chosen or row.source:
+        if key not in chosen or rank(row) > rank(chosen[key]):
             chosen[key] = row
     return [Respelling(r.written, r.spoken) for r in chosen.values()]
 

@@ -181,15 +181,18 @@ class AuditEntry(Base):
 
 
 class LexiconEntry(Base):
-    """An editor's respelling: `written` is said as `spoken`, everywhere or in one source."""
+    """An editor's respelling: `written` is said as `spoken` everywhere, in one source, or
+    in one bulletin (`bulletin_id`, 0 = not bound to a bulletin)."""
 
     __tablename__ = "lexicon"
-    __table_args__ = (UniqueConstraint("written", "source", name="uq_lexicon_written_source"),)
+    __table_args__ = (UniqueConstraint("written", "source", "bulletin_id",
+                                       name="uq_lexicon_written_scope"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     written: Mapped[str] = mapped_column(String(200))
     spoken: Mapped[str] = mapped_column(String(400))
     source: Mapped[str] = mapped_column(String(100), default="")  # "" = global
+    bulletin_id: Mapped[int] = mapped_column(Integer, default=0)
     updated_by: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

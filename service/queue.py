@@ -22,6 +22,7 @@ SYNTHESIZE = "bantin.synthesize"
 RECONCILE = "bantin.reconcile"
 EXTRAS = "bantin.extras"
 LEXICON_CHANGED = "bantin.lexicon_changed"
+LISTEN = "bantin.listen"
 
 
 def extras_queue(settings: Settings) -> str:

@@ -31,7 +31,14 @@ class LocalStorage:
 
     def put(self, data: bytes, ext: str) -> str:
         """Store `data` under its content name; a half-written file is never visible."""
-        name = content_name(data, ext)
+        return self.put_as(content_name(data, ext), data)
+
+    def put_as(self, name: str, data: bytes) -> str:
+        """Store `data` under `name` (a hash of its input, for a file others wait for by
+        name before it exists); atomic like `put`."""
+        if not is_valid_name(name):
+            raise ValueError(f"not a storage name: {name!r}")
+        ext = name.rsplit(".", 1)[1]
         target = self.root / name[:2] / name
         if target.exists() and target.stat().st_size == len(data):
             return name

@@ -90,7 +90,7 @@ def from_rendition(s: Session, r: Rendition, default_engines: tuple[str, ...]) -
     job = new_job(r.id, text.title, text.lead, text.paragraphs, text.author,
                   engines=tuple(e for e in r.engines.split(",") if e) or default_engines,
                   voice=r.voice, rate=r.rate, published_at=b.published_at, source=b.source,
-                  lexicon=respellings(s, b.source))
+                  lexicon=respellings(s, b.source, b.id))
     if r.spoken is not None and len(r.spoken) == len(job.sentences):
         job = job.with_spoken(r.spoken)
     return job

@@ -21,10 +21,11 @@ from sqlalchemy import or_, select, update
 from audio.engines.chain import EngineChain
 from audio.errors import PermanentEngineError, TransientEngineError
 from audio.stages import Stages
-from audio.text import NORMALIZER_VERSION
-from audio.vocabulary import CAPTIONS, FIRST, TIMINGS, WEB, profile_kinds
+from audio.text import NORMALIZER_VERSION, normalize
+from audio.vocabulary import CAPTIONS, FIRST, TIMINGS, WEB, profile_kinds, style_for
 from service import bulletins as uc
 from service.db import session_scope
+from service.lexicon import respellings
 from service.models import Rendition, utcnow
 from service.rendition_view import FileRecord, ProfileStatus, RenditionStatus
 from workers import jobstate as state
@@ -261,6 +262,23 @@ def produce_extra(ctx: WorkerContext, rendition_id: int, profile: str) -> str:
 def _extra_kinds(profile: str) -> tuple[str, ...]:
     kinds = profile_kinds(profile)
     return kinds[1:] if profile == WEB else kinds
+
+
+def listen(ctx: WorkerContext, name: str, text: str, voice: str, rate: float,
+           source: str) -> str:
+    """Make the "Nghe thử" sample the web app is waiting for under `name`: normalized with
+    the source's lexicon and the voice's style, through the source's engine chain."""
+    if ctx.storage.path(name) is not None:
+        return "exists"
+    with ctx.sessions() as s:
+        lexicon = respellings(s, source)
+    spoken = normalize(text, style=style_for(voice), lexicon=lexicon).text
+    if not spoken.strip():
+        return "silent"
+    data = produce.produce_sample(ctx.chain(ctx.settings.engines_for(source)), spoken, voice,
+                                  rate)
+    ctx.storage.put_as(name, data)
+    return "ready"
 
 
 def rerender_bulletins(ctx: WorkerContext, bulletin_ids: list[int]) -> int:

@@ -158,3 +158,11 @@ def produce_profile(chain: EngineChain, job: Job, name: str, station: str,
         result = chain.synthesize([header.spoken, *spoken], job.voice, rate, batch=BATCH)
     parts = [header_part(result.clips[0], header), *parts_for(job, result.clips[1:])]
     return _files(encode_profile(parts, profile, meta_for(job, station), stages=stages))
+
+
+def produce_sample(chain: EngineChain, spoken: str, voice: str, rate: float) -> bytes:
+    """One spoken sentence as the web MP3 would carry it (listen before submitting)."""
+    result = chain.synthesize([spoken], voice, rate, batch=1)
+    web = get_profile(WEB)
+    part = Part("paragraph", [SentenceClip(result.clips[0], None, None, spoken)])
+    return encode_segmented_mp3([part], web, web.outputs[0]).data

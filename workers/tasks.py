@@ -7,7 +7,7 @@ from typing import Any
 
 from celery import Celery
 
-from service.queue import EXTRAS, LEXICON_CHANGED, RECONCILE, SYNTHESIZE, extras_queue
+from service.queue import EXTRAS, LEXICON_CHANGED, LISTEN, RECONCILE, SYNTHESIZE, extras_queue
 from workers.context import WorkerContext
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,12 @@ def register(app: Celery) -> None:
     def lexicon_changed(bulletin_ids: list[int]) -> int:
         """New renditions of the bulletins a pronunciation change is heard in."""
         return pipeline.rerender_bulletins(context(app), [int(i) for i in bulletin_ids])
+
+    @app.task(name=LISTEN, acks_late=True, time_limit=120, max_retries=0)
+    def listen(name: str, text: str, voice: str, rate: float, source: str) -> str:
+        """A "Nghe thử" sample: one sentence, named by the web app that waits for it."""
+        return pipeline.listen(context(app), str(name), str(text), str(voice), float(rate),
+                               str(source))
 
     @app.task(name=RECONCILE, ignore_result=True)
     def reconcile() -> int:

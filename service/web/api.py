@@ -8,23 +8,24 @@ from flask import Blueprint, Response, abort, jsonify, request, url_for
 
 from service import audit
 from service import bulletins as uc
-from service.accounts import Actor
+from service.lexicon import respellings
+from service.listen import MAX_CHARS, lexicon_stamp, sample_name
 from service.models import Bulletin
 from service.preview import preview_fields
-from service.publication import Audience
+from service.queue import LISTEN
 from service.rendition_view import bulletin_view
-from service.validation import ValidationError, validate_bulletin, validate_options
-from service.web.auth import audience, require, require_actor, visible_or_404
+from service.validation import (
+    ValidationError,
+    clean_string,
+    is_blank,
+    validate_bulletin,
+    validate_options,
+)
+from service.web.auth import audience, may_edit, require, require_actor, visible_or_404
 from service.web.bodies import read_json_object, submitted_fields
-from service.web.request_context import db, settings
+from service.web.request_context import db, sender, settings, storage
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-def may_edit(actor: Actor, b: Bulletin) -> None:
-    """Editors change their own bulletins; approvers and admins anyone's."""
-    if b.created_by != actor.name:
-        require_actor("edit_any")
 
 
 def _duplicate_warnings(ids: list[int]) -> list[dict[str, object]]:
@@ -101,14 +102,7 @@ def _set_state(bulletin_id: int, action: str) -> Response:
     b = s.get(Bulletin, bulletin_id)
     if b is None:
         abort(404)
-    if action == "publish":
-        uc.publish(b)
-    view = bulletin_view(b, audience=Audience.PUBLIC)  # what readers get (or got)
-    if action == "withdraw":
-        uc.withdraw(b)
-    audio = {f.kind: f.sha256 for f in view.playing.audio if f.sha256} if view.playing else {}
-    audit.record(s, actor, action, b.id, view.version, audio=audio,
-                 rendition=view.playing.id if view.playing else None)
+    uc.change_publication(s, actor, b, action)
     s.commit()
     return _accepted(b, status=200)
 
@@ -173,6 +167,38 @@ def preview() -> Response:
     if parsed is not None:
         result["parsed"] = parsed
     return jsonify(result)
+
+
+@bp.post("/listen")
+def listen() -> Response:
+    """Speak one sentence as the worker would ("Nghe thử"): `{"text", "voice"?, "rate"?,
+    "source"?}` → `{"url", "ready"}`; poll `url` (404 until it exists)."""
+    require_actor("submit")
+    data = read_json_object()
+    text = data.get("text")
+    if not isinstance(text, str) or is_blank(text):
+        raise ValidationError("text", "Hãy nhập câu cần nghe thử.", "text is required.")
+    text = " ".join(clean_string(text, "text").split())
+    if len(text) > MAX_CHARS:
+        raise ValidationError("text", f"Nghe thử tối đa {MAX_CHARS} ký tự (câu này dài "
+                                      f"{len(text)} ký tự).", f"At most {MAX_CHARS} characters.")
+    opts = validate_options({k: data[k] for k in ("voice", "rate") if k in data})
+    source = data.get("source") or ""
+    if not isinstance(source, str) or len(source) > 100:
+        raise ValidationError("source", "Nguồn không hợp lệ.", "Invalid source.")
+    voice = opts.get("voice") or settings().tts_voice
+    rate = opts.get("rate") or settings().tts_rate
+    entries = [(e.written, e.spoken) for e in respellings(db(), source)]
+    name = sample_name(text, voice, rate, source, lexicon_stamp(entries))
+    url = url_for("files.audio", name=name)
+    if storage().path(name) is not None:
+        return jsonify({"url": url, "ready": True})
+    if sender().send(LISTEN, name, text, voice, rate, source) is None:
+        raise ValidationError("text", "Máy tạo âm thanh đang bận hoặc mất kết nối; hãy thử "
+                                      "lại sau ít phút.", "The workers are unreachable.", 503)
+    resp = jsonify({"url": url, "ready": False})
+    resp.status_code = 202
+    return resp
 
 
 @bp.get("/audit")

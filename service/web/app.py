@@ -28,7 +28,11 @@ MAX_ID = 2**31 - 1
 
 
 class BoundedInt(IntegerConverter):
-    """`<int:...>` limited to ids the database can hold."""
+    """`<int:...>` limited to ids the database can hold, written in ASCII digits only
+    (`\\d` would also take "１" or "١", which `int()` reads as 1: another spelling of a
+    real row's id)."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, map: Map, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("max", MAX_ID)
@@ -51,9 +55,11 @@ def create_app(settings: Settings | None = None, *, sender: Sender | None = None
     app.jinja_env.globals["VOICES"] = VOICES
     engine = make_engine(settings)
     sessions = make_session_factory(engine)
-    outbox.install(sessions, sender if sender is not None else Sender(settings))
+    sender = sender if sender is not None else Sender(settings)
+    outbox.install(sessions, sender)
     app.extensions["bantin"] = {
         "settings": settings,
+        "sender": sender,
         "engine": engine,
         "sessions": sessions,
         "storage": LocalStorage(settings.audio_dir),

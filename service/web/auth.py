@@ -84,6 +84,12 @@ def require_actor(permission: str) -> Actor:
     return actor
 
 
+def may_edit(actor: Actor, b: Bulletin) -> None:
+    """Editors change their own bulletins; approvers and admins anyone's (else a 403)."""
+    if b.created_by != actor.name:
+        require_actor("edit_any")
+
+
 def require(permission: str) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @wraps(view)

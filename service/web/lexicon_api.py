@@ -11,11 +11,11 @@ from sqlalchemy import select
 from service import audit
 from service.accounts import Actor
 from service.lexicon import affected_bulletins
-from service.models import LexiconEntry
+from service.models import Bulletin, LexiconEntry
 from service.outbox import task_after_commit
 from service.queue import LEXICON_CHANGED
 from service.validation import ValidationError, clean_string, is_blank
-from service.web.auth import require_actor
+from service.web.auth import may_edit, require_actor
 from service.web.bodies import read_json_object
 from service.web.request_context import db, settings
 
@@ -24,7 +24,8 @@ bp = Blueprint("lexicon", __name__, url_prefix="/api/v1/lexicon")
 
 def _entry_json(e: LexiconEntry) -> dict[str, Any]:
     return {"id": e.id, "written": e.written, "spoken": e.spoken, "source": e.source,
-            "updated_by": e.updated_by, "updated_at": e.updated_at.isoformat() + "Z"}
+            "bulletin": e.bulletin_id or None, "updated_by": e.updated_by,
+            "updated_at": e.updated_at.isoformat() + "Z"}
 
 
 def _str_field(data: dict[str, Any], name: str, max_len: int, required: bool = True) -> str:
@@ -39,12 +40,15 @@ def _str_field(data: dict[str, Any], name: str, max_len: int, required: bool = T
     return value
 
 
-def _rerender_affected(actor: Actor, written: str, source: str, change: str) -> list[int]:
+def _rerender_affected(actor: Actor, written: str, source: str, change: str,
+                       bulletin_id: int = 0) -> list[int]:
     """The bulletins the change is heard in (newest first, capped); their new renditions
     are made by the `lexicon_changed` task once this request commits."""
     ids = affected_bulletins(db(), written, source, limit=settings().lexicon_rerender_cap)
-    audit.record(db(), actor, "lexicon", change=change, written=written, source=source,
-                 bulletins=ids)
+    if bulletin_id:
+        ids = [i for i in ids if i == bulletin_id]
+    audit.record(db(), actor, "lexicon", bulletin_id or None, change=change, written=written,
+                 source=source, bulletins=ids)
     if ids:
         task_after_commit(db(), LEXICON_CHANGED, ids)
     return ids
@@ -69,24 +73,38 @@ def upsert() -> Response:
     written = _str_field(data, "written", 200)
     spoken = _str_field(data, "spoken", 400)
     source = _str_field(data, "source", 100, required=False)
-    actor = require_actor(_permission(source))
+    bulletin_id = 0
+    if data.get("bulletin") is not None:  # scope: this bulletin only
+        raw = data["bulletin"]
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw < 2**31:
+            raise ValidationError("bulletin", "Số bản tin không hợp lệ.", "Invalid bulletin id.")
+        b = db().get(Bulletin, raw)
+        if b is None:
+            raise ValidationError("bulletin", f"Không có bản tin số {raw}.",
+                                  f"No bulletin {raw}.", 404)
+        actor = require_actor("edit_own")
+        may_edit(actor, b)
+        source, bulletin_id = b.source, b.id
+    else:
+        actor = require_actor(_permission(source))
     if any(ch.isdigit() for ch in spoken):
         raise ValidationError("spoken", "Cách đọc phải viết bằng chữ, không có chữ số.",
                               "The respelling must be words, without digits.")
     s = db()
     row = s.scalar(select(LexiconEntry).where(LexiconEntry.written == written,
-                                              LexiconEntry.source == source))
+                                              LexiconEntry.source == source,
+                                              LexiconEntry.bulletin_id == bulletin_id))
     created = row is None
     if row is None:
         row = LexiconEntry(written=written, spoken=spoken, source=source,
-                           updated_by=actor.name)
+                           bulletin_id=bulletin_id, updated_by=actor.name)
         s.add(row)
     else:
         row.spoken, row.updated_by = spoken, actor.name
     s.flush()
     body = _entry_json(row)
     body["rerendered"] = _rerender_affected(actor, written, source,
-                                            "create" if created else "update")
+                                            "create" if created else "update", bulletin_id)
     s.commit()
     resp = jsonify(body)
     resp.status_code = 201 if created else 200
@@ -100,10 +118,16 @@ def delete(entry_id: int) -> Response:
     row = s.get(LexiconEntry, entry_id)
     if row is None:
         abort(404)
-    actor = require_actor(_permission(row.source))
-    written, source = row.written, row.source
+    if row.bulletin_id:
+        actor = require_actor("edit_own")
+        b = s.get(Bulletin, row.bulletin_id)
+        if b is not None:
+            may_edit(actor, b)
+    else:
+        actor = require_actor(_permission(row.source))
+    written, source, bulletin_id = row.written, row.source, row.bulletin_id
     s.delete(row)
     s.flush()
-    rerendered = _rerender_affected(actor, written, source, "delete")
+    rerendered = _rerender_affected(actor, written, source, "delete", bulletin_id)
     s.commit()
     return jsonify({"deleted": entry_id, "rerendered": rerendered})

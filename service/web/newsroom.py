@@ -100,13 +100,7 @@ def review_action(bulletin_id: int, action: str) -> Response:
     b = s.get(Bulletin, bulletin_id)
     if b is None:
         abort(404)
-    if action == "publish":
-        uc.publish(b)
-    view = bulletin_view(b, audience=Audience.PUBLIC)  # what readers get (or got)
-    if action == "withdraw":
-        uc.withdraw(b)
-    audio = {f.kind: f.sha256 for f in view.playing.audio if f.sha256} if view.playing else {}
-    audit.record(s, actor, action, b.id, view.version, audio=audio, via_form=True)
+    uc.change_publication(s, actor, b, action, via_form=True)
     s.commit()
     return redirect(url_for("editor.review"), code=303)  # type: ignore[return-value]
 

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, jsonify, make_response, render_template, 
 from markupsafe import escape
 from sqlalchemy import text
 
+from audio.vocabulary import AUDIO_KIND_LABELS
 from service import bulletins as uc
 from service.document import build_document
 from service.models import Bulletin
@@ -81,13 +82,7 @@ def render_page(template: str, status: int = 200, **ctx: Any) -> Response:
 
 
 #: Download links, in the order a reader is most likely to want them.
-FORMAT_LABELS = (
-    ("mp3", "MP3 (phổ biến nhất)"),
-    ("ogg", "Ogg Opus (nhỏ gọn)"),
-    ("podcast", "MP3 cho podcast"),
-    ("loudspeaker", "MP3 cho loa truyền thanh"),
-    ("telephony", "Âm thanh cho điện thoại"),
-)
+FORMAT_LABELS = tuple(AUDIO_KIND_LABELS.items())
 
 
 def spoken_duration(seconds: float | None) -> str:

@@ -13,6 +13,7 @@ from typing import cast
 from flask import Flask, current_app, g
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.queue import Sender
 from service.settings import Settings
 from service.storage import LocalStorage
 
@@ -23,6 +24,10 @@ def settings() -> Settings:
 
 def sessions() -> sessionmaker[Session]:
     return cast("sessionmaker[Session]", current_app.extensions["bantin"]["sessions"])
+
+
+def sender() -> Sender:
+    return cast(Sender, current_app.extensions["bantin"]["sender"])
 
 
 def storage() -> LocalStorage:

@@ -25,6 +25,7 @@ LIMITED: dict[str, tuple[str, list[str] | None]] = {
     "api.request_rendition": ("writes", None), "lexicon.upsert": ("writes", None),
     "lexicon.delete": ("writes", None), "editor.submit": ("writes", None),
     "editor.review_action": ("writes", None), "api.preview": ("preview", None),
+    "api.listen": ("preview", None),
     "accounts.login": ("login", ["POST"]),
 }
 

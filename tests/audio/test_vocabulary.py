@@ -57,6 +57,7 @@ def test_profiles_and_file_kinds_agree_with_the_profile_data() -> None:
         kinds = tuple(v.audio_kind(name, o.format) for o in get_profile(name).outputs)
         assert kinds == v.profile_kinds(name), name
     assert v.audio_kind("web", "opus") == "ogg"
+    assert list(v.AUDIO_KIND_LABELS) == list(v.AUDIO_KINDS)  # every kind has a label
 
 
 def test_style_for_voice() -> None:

@@ -139,3 +139,13 @@ def test_unicode_and_control_characters(client: FlaskClient, auth: dict[str, str
     lex = client.post("/api/v1/lexicon", data='{"written": "a\\u0000", "spoken": "x"}',
                       headers={**auth, "Content-Type": "application/json"})
     assert lex.status_code == 422 and lex.get_json()["error"]["field"] == "written"
+
+
+def test_ids_in_other_digit_scripts_address_nothing(client: FlaskClient,
+                                                    auth: dict[str, str]) -> None:
+    bid = post(client, auth, {**GOOD}).get_json()["id"]
+    assert client.get(f"/api/v1/bulletins/{bid}", headers=auth).status_code == 200
+    for spelled in ("\uff11", "\u0661", "\u09e7"):  # fullwidth, Arabic-Indic, Bengali one
+        digits = str(bid).replace("1", spelled) if "1" in str(bid) else spelled
+        assert client.get(f"/api/v1/bulletins/{digits}", headers=auth).status_code == 404
+        assert client.delete(f"/api/v1/lexicon/{digits}", headers=auth).status_code == 404

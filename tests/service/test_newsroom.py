@@ -365,3 +365,69 @@ def test_guessing_tokens_gets_429(strict_app: Flask) -> None:
              for i in range(22)]
     assert codes[:20] == [401] * 20 and codes[20:] == [429, 429]
     assert client.get("/api/v1/bulletins").status_code == 429  # everything, for a while
+
+
+# ------------------------------------------------------------------ listen before submit
+
+def test_listen_to_a_sentence_before_submitting(app: Flask, client: FlaskClient,
+                                                settings: Settings,
+                                                tokens: dict[str, dict[str, str]]) -> None:
+    """The web app names the sample and queues it; a real worker function makes it with
+    real espeak-ng; the same request then answers at once with a decodable MP3."""
+    from audio.media import decode
+    from workers import pipeline
+    from workers.context import WorkerContext, redis_client
+
+    ask = {"data": json.dumps({"text": "Ngày 2/9 có 07 đoàn.", "voice": "south"}),
+           "headers": {**tokens["editor"], **JSON}}
+    assert client.post("/api/v1/listen", data=ask["data"], headers=JSON).status_code == 401
+    first = client.post("/api/v1/listen", **ask)
+    assert first.status_code == 202 and first.get_json()["ready"] is False
+    url = first.get_json()["url"]
+    assert client.get(url).status_code == 404  # not made yet
+    redis = redis_client(settings.broker_url)
+    try:
+        (msg,) = [json.loads(m) for m in redis.lrange(settings.queue, 0, -1)
+                  if json.loads(m)["headers"]["task"] == "bantin.listen"]
+    finally:
+        redis.close()
+    name, text, voice, rate, source = json.loads(msg["headers"]["argsrepr"].replace("'", '"'))
+    assert url.endswith(name) and (text, voice) == ("Ngày 2/9 có 07 đoàn.", "south")
+    assert pipeline.listen(WorkerContext(settings), name, text, voice, rate, source) == "ready"
+    again = client.post("/api/v1/listen", **ask)
+    assert again.status_code == 200 and again.get_json() == {"url": url, "ready": True}
+    got = client.get(url)
+    audio = decode(got.data)
+    got.close()
+    assert len(audio) > 1000 and audio.dBFS > -40
+    too_long = client.post("/api/v1/listen", data=json.dumps({"text": "a" * 401}),
+                           headers={**tokens["editor"], **JSON})
+    assert too_long.status_code == 422 and too_long.get_json()["error"]["field"] == "text"
+
+
+def test_pronunciation_fix_for_one_bulletin(app: Flask, client: FlaskClient,
+                                            settings: Settings,
+                                            tokens: dict[str, dict[str, str]]) -> None:
+    """Scope "this bulletin": heard in that bulletin only, and it wins over the source's
+    and the global entries there; an editor may do it only for an own bulletin."""
+    from service.lexicon import respellings
+
+    mine = submit(client, tokens["editor"], title="Tin TP.HCM",
+                  body="TP.HCM mưa lớn.").get_json()["id"]
+    other = submit(client, tokens["admin"], title="Tin khác", body="TP.HCM nắng.").get_json()[
+        "id"]
+    lex = {"headers": {**tokens["admin"], **JSON}}
+    assert client.post("/api/v1/lexicon", data=json.dumps(
+        {"written": "TP.HCM", "spoken": "thành phố Hồ Chí Minh"}), **lex).status_code == 201
+    fix = client.post("/api/v1/lexicon", headers={**tokens["editor"], **JSON}, data=json.dumps(
+        {"written": "TP.HCM", "spoken": "thành phố", "bulletin": mine}))
+    assert fix.status_code == 201, fix.get_json()
+    assert fix.get_json()["bulletin"] == mine and fix.get_json()["rerendered"] == [mine]
+    denied = client.post("/api/v1/lexicon", headers={**tokens["editor"], **JSON},
+                         data=json.dumps({"written": "TP", "spoken": "tê pê", "bulletin": other}))
+    assert denied.status_code == 403
+    with app.extensions["bantin"]["sessions"]() as s:
+        assert [(r.written, r.spoken) for r in respellings(s, "", mine)] == [
+            ("TP.HCM", "thành phố")]
+        assert [(r.written, r.spoken) for r in respellings(s, "", other)] == [
+            ("TP.HCM", "thành phố Hồ Chí Minh")]
