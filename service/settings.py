@@ -81,6 +81,8 @@ class Settings:
     secret_key: str = ""
     #: rate-limit storage; empty → the broker's Redis
     ratelimit_storage: str = ""
+    #: seconds one extra profile may take before the task is stopped (and marked failed)
+    extras_time_limit: float = 1800.0
     #: most bulletins one lexicon change re-renders (newest first)
     lexicon_rerender_cap: int = 500
     rate_limit_login: str = "10 per minute"
@@ -163,6 +165,7 @@ class Settings:
             secret_key=env.get("SECRET_KEY", ""),
             ratelimit_storage=env.get("RATELIMIT_STORAGE_URI", ""),
             lexicon_rerender_cap=_number(env, "LEXICON_RERENDER_CAP", 500),
+            extras_time_limit=_number(env, "EXTRAS_TIME_LIMIT_SECONDS", 1800.0),
             rate_limit_login=env.get("RATE_LIMIT_LOGIN", "10 per minute"),
             rate_limit_writes=env.get("RATE_LIMIT_WRITES", "120 per minute"),
             rate_limit_preview=env.get("RATE_LIMIT_PREVIEW", "60 per minute"),

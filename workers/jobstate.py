@@ -60,12 +60,28 @@ def set_profile(ctx: WorkerContext, rendition_id: int, profile: str, status: Pro
             return
         r.files = {**(r.files or {}), **(files or {})}
         entry: dict[str, Any] = {"state": str(status)}
+        attempts = ((r.profiles or {}).get(profile) or {}).get("attempts")
+        if attempts:
+            entry["attempts"] = attempts
         if error:
             entry["error"] = error
         r.profiles = {**(r.profiles or {}), profile: entry}
         r.stages = {**(r.stages or {}), **(stages or {})}
         if error:
             r.warnings = [*(r.warnings or []), error]
+
+
+def profile_attempt(ctx: WorkerContext, rendition_id: int, profile: str) -> int:
+    """Count one more attempt at a profile (committed before the work starts); returns
+    the count including this one."""
+    with session_scope(ctx.sessions) as s:
+        r = s.get(Rendition, rendition_id, with_for_update=True)
+        if r is None:
+            return 0
+        entry = dict((r.profiles or {}).get(profile) or {"state": str(ProfileStatus.PENDING)})
+        entry["attempts"] = int(entry.get("attempts", 0)) + 1
+        r.profiles = {**(r.profiles or {}), profile: entry}
+        return int(entry["attempts"])
 
 
 class Heartbeat:

@@ -235,6 +235,15 @@ def produce_extra(ctx: WorkerContext, rendition_id: int, profile: str) -> str:
             return "exists"  # reused from an identical rendition
         job = from_rendition(s, r, ctx.settings.tts_engines)
         engines = (r.engine,) if r.engine else job.engines
+    # A worker killed mid-profile (out of memory, say) gets the task again: count the
+    # attempts so a profile that kills workers stops after a few instead of looping.
+    attempts = state.profile_attempt(ctx, rendition_id, profile)
+    if attempts > MAX_EXTRA_ATTEMPTS:
+        state.set_profile(ctx, rendition_id, profile, ProfileStatus.FAILED,
+                          f"Đã thử tạo bản âm thanh “{profile}” {MAX_EXTRA_ATTEMPTS} lần nhưng "
+                          "tiến trình đều dừng giữa chừng; hệ thống ngừng thử. Bản nghe trên "
+                          "web vẫn dùng được. Hãy báo quản trị viên.")
+        return "failed"
     stages = Stages()
     try:
         job = job.spoken_all()
@@ -257,6 +266,10 @@ def produce_extra(ctx: WorkerContext, rendition_id: int, profile: str) -> str:
     log.info("rendition profile ready %s", json.dumps({
         "rendition": rendition_id, "profile": profile, "stages": stages.rounded()}))
     return "ready"
+
+
+#: a profile whose production was cut off this many times is given up (dead letter)
+MAX_EXTRA_ATTEMPTS = 3
 
 
 def _extra_kinds(profile: str) -> tuple[str, ...]:

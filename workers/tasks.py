@@ -48,7 +48,9 @@ def register(app: Celery) -> None:
                               queue=extras_queue(settings))
         return outcome
 
-    @app.task(name=EXTRAS, acks_late=True)
+    @app.task(name=EXTRAS, acks_late=True, max_retries=0,
+              soft_time_limit=settings.extras_time_limit,
+              time_limit=settings.extras_time_limit + 30)
     def extras(rendition_id: int, profile: str) -> str:
         return pipeline.produce_extra(context(app), int(rendition_id), str(profile))
 

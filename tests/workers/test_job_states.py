@@ -161,9 +161,27 @@ def test_spoken_forms_are_made_once_and_carried_to_every_profile(
     assert pipeline.produce_extra(ctx, rid, "web") == "ready"  # the Opus file
     assert calls == []  # no sentence normalized again
     r = row(ctx, rid)
-    assert r.profiles == {"web": {"state": "ready"}, "telephony": {"state": "ready"}}
+    assert r.profiles == {"web": {"state": "ready", "attempts": 1},
+                          "telephony": {"state": "ready", "attempts": 1}}
     assert {"telephony", "ogg"} <= set(r.files or {})
     assert r.files["telephony"]["profile"] == "telephony"
     assert len(r.files["telephony"]["sha256"]) == 64
     assert {"master:telephony", "encode:telephony", "encode:web-extra"} <= set(r.stages or {})
     assert (r.stages or {})["encode:web"] == first_pass["encode:web"]  # not overwritten
+
+
+def test_a_profile_that_keeps_killing_workers_is_given_up(settings: Settings) -> None:
+    """Redelivered after each crash, an extra stops after MAX_EXTRA_ATTEMPTS with a reason
+    an editor can read, and the web audio stays ready."""
+    migrate(settings)
+    ctx = WorkerContext(settings.with_(audio_profiles=("web", "podcast")))
+    rid = submit(ctx, "Tin", "Nội dung ngắn.")
+    assert pipeline.run(ctx, rid) == "ready"
+    for _ in range(pipeline.MAX_EXTRA_ATTEMPTS):  # three deliveries that died mid-way
+        jobstate.profile_attempt(ctx, rid, "podcast")
+    assert pipeline.produce_extra(ctx, rid, "podcast") == "failed"
+    r = row(ctx, rid)
+    assert r.status == "ready" and "podcast" not in (r.files or {})
+    podcast = (r.profiles or {})["podcast"]
+    assert podcast["state"] == "failed" and "ngừng thử" in podcast["error"]
+    assert podcast["attempts"] == pipeline.MAX_EXTRA_ATTEMPTS + 1
