@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -65,7 +66,6 @@ _LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 #: control characters that carry no text (NUL is refused instead, as a sign of binary)
 _CONTROLS = re.compile(r"[\x01-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 #: characters that show nothing: a field made only of these is empty
-_INVISIBLE = re.compile(r"[\s\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]+")
 
 
 def clean_string(value: str, name: str) -> str:
@@ -80,8 +80,16 @@ def clean_string(value: str, name: str) -> str:
     return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", value))
 
 
+#: letters and symbols that show nothing: Hangul fillers, the Braille blank
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
 def is_blank(value: str) -> bool:
-    return not _INVISIBLE.sub("", value)
+    """True when nothing in `value` would show or be read: no letter, digit, punctuation
+    mark or symbol (spaces, format and bidi controls, combining marks alone and filler
+    characters do not count)."""
+    return not any(unicodedata.category(ch)[0] in "LNPS" and ch not in _FILLERS
+                   for ch in value)
 
 
 def _text(data: dict[str, Any], name: str, *, required: bool, max_len: int) -> str:

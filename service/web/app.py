@@ -102,6 +102,16 @@ def _local_secret(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+def _error_page(code: int, message: str, reload: bool = False) -> Any:
+    """A Vietnamese page for errors a reader or a form post meets (not a bare string)."""
+    from service.web.pages import render_page
+
+    try:
+        return render_page("error.html", code, code=code, message=message, reload=reload)
+    except Exception:  # the page itself failed (e.g. the database is down): plain text
+        return message, code
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -128,21 +138,27 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(auth.RoleMissing)
     def _role(err: auth.RoleMissing) -> Any:
         if not _wants_json():
-            return f"{err.vi}", 403
+            return _error_page(403, err.vi)
         return jsonify({"error": {"field": None, "message": err.vi, "message_en": err.en}}), 403
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError) -> Any:
         vi = "Phiên làm việc đã hết hạn hoặc thiếu mã chống giả mạo (CSRF); hãy tải lại trang."
         if not _wants_json():
-            return vi, 400
+            return _error_page(400, vi, reload=True)
         return jsonify({"error": {"field": "csrf_token", "message": vi,
                                   "message_en": f"CSRF check failed: {err.description}"}}), 400
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException) -> Any:
         if not _wants_json():
-            return err
+            if err.code in (301, 302, 303, 307, 308) or err.code is None:
+                return err
+            vi, _en = _MESSAGES.get(err.code, (err.name, err.name))
+            resp = _error_page(err.code, vi)
+            if err.code == 405 and getattr(err, "valid_methods", None):
+                resp.headers["Allow"] = ", ".join(err.valid_methods)  # type: ignore[attr-defined]
+            return resp
         code = err.code or 500
         vi, en = _MESSAGES.get(code, (err.name, err.name))
         field = "body" if code == 413 else None
@@ -161,4 +177,4 @@ def _register_errors(app: Flask) -> None:
         if _wants_json():
             return jsonify({"error": {"field": None, "message": "Lỗi máy chủ.",
                                       "message_en": "Internal error."}}), 500
-        return "Lỗi máy chủ.", 500
+        return _error_page(500, "Lỗi máy chủ.")

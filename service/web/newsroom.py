@@ -44,13 +44,15 @@ def _rows(q: Any) -> list[Any]:
 
 
 def _editor_page(status: int = 200, errors: list[dict[str, str]] | None = None,
-                 paste: str = "", voice: str | None = None) -> Response:
+                 paste: str = "", voice: str | None = None,
+                 source: str | None = None) -> Response:
     actor = require_actor("submit")
     mine = _rows(select(Bulletin).where(Bulletin.created_by == actor.name)
                  .order_by(Bulletin.id.desc()))
     return render_page("editor.html", status, limit=settings().max_text_chars,
                        default_voice=voice or settings().tts_voice, mine=mine,
-                       errors=errors or [], paste=paste, STATE_LABELS=STATE_LABELS)
+                       errors=errors or [], paste=paste, source=source,
+                       STATE_LABELS=STATE_LABELS)
 
 
 @bp.get("/editor")
@@ -63,16 +65,17 @@ def submit() -> Response:
     """The form without JavaScript: parse the paste, store a draft, show its page."""
     actor = require_actor("submit")
     paste, voice = request.form.get("paste", ""), request.form.get("voice") or None
+    source = request.form.get("source", "").strip() or None
     parsed = parse_paste(paste)
     data = {"title": parsed.title or None, "lead": parsed.lead, "body": parsed.body or None,
-            "author": parsed.author, "voice": voice,
+            "author": parsed.author, "voice": voice, "source": source,
             "published_at": parsed.published_at.isoformat() if parsed.published_at else None}
     try:
         item = validate_bulletin(data, settings().max_text_chars)
     except ValidationError as err:
         label = FIELD_LABELS.get(err.field, err.field)
         errors = [{"field": err.field, "message": f"{label}: {err.message}"}]
-        return _editor_page(err.status, errors, paste, voice)
+        return _editor_page(err.status, errors, paste, voice, source)
     s = db()
     b = uc.create_bulletin(s, settings(), item, by=actor.name)
     audit.record(s, actor, "create", b.id, b.version, source=b.source, via_form=True)

@@ -7,6 +7,10 @@ Bulletins are drafts until an approver publishes them: a test that reads a bulle
 public page publishes it first (`publish`). The newsroom pages need a signed-in user:
 `sign_in` goes through the real /login page with one of the accounts made for the stack
 (`EDITOR`, `APPROVER`); `new_page(user=EDITOR)` opens a page that is signed in already.
+
+The pages' Content-Security-Policy forbids eval, and Playwright evaluates a bare string
+given to `wait_for_function` with eval on every poll after the first: predicates are
+written as arrow functions (`"() => ..."`), which are evaluated once.
 """
 
 from __future__ import annotations
@@ -21,9 +25,9 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from tests.conftest import REQUIRE_SERVICES, ROOT, SAMPLE
 from service.db import make_engine, make_session_factory
 from service.models import Bulletin
+from tests.conftest import REQUIRE_SERVICES, ROOT, SAMPLE
 from tests.e2e.stack import Stack, run_stack
 from workers.admin import new_user
 
@@ -122,7 +126,7 @@ def bulletin(stack: Stack) -> dict[str, Any]:
     """The sample bulletin, submitted once, rendered by the real worker and published."""
     created = submit(stack, SAMPLE.read_text(encoding="utf-8"))
     done = stack.wait_for(created["id"])
-    assert done["status"] == "ready", done
+    assert done["status"] == "ready", f"{done.get('error')}\n{done}\n{stack.logs()}"
     publish(stack, created["id"])
     return done
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import DESKTOP, EDITOR, NARROW, shot, sign_in
+from tests.browser.conftest import APPROVER, DESKTOP, EDITOR, NARROW, shot, sign_in
 from tests.e2e.stack import Stack
 
 STATES: dict[str, tuple[dict[str, int], dict[str, str]]] = {
@@ -63,12 +64,15 @@ def test_axe_finds_violations_on_a_broken_page(axe: Axe, new_page: Callable[...,
     assert {"image-alt", "button-name", "label", "color-contrast", "html-has-lang"} <= ids, ids
 
 
-@pytest.mark.parametrize("path", ["/bulletins/{id}", "/embed/{id}", "/", "/editor"])
+@pytest.mark.parametrize("path", ["/bulletins/{id}", "/embed/{id}", "/", "/editor", "/login",
+                                  "/review", "/audit"])
 def test_page_structure(path: str, new_page: Callable[..., Any], stack: Stack,
                         bulletin: dict[str, Any]) -> None:
     """One h1, a main landmark, a meaningful Vietnamese title; reading page in portal order."""
-    page = new_page(user=EDITOR if path == "/editor" else None)
+    user = {"/editor": EDITOR, "/review": APPROVER, "/audit": APPROVER}.get(path)
+    page = new_page(user=user)
     page.goto(stack.url + path.format(id=bulletin["id"]))
+    assert urlparse(page.url).path == path.format(id=bulletin["id"]), page.url
     assert page.locator("h1").count() == 1
     assert page.locator("main").count() == 1
     assert page.title().strip() and page.title() != "bantin"

@@ -55,10 +55,10 @@ def test_play_seek_and_shortcuts_by_keyboard(new_page: Callable[..., Any], stack
     page.wait_for_selector("[data-controls]:not([hidden])")
     tab_until(page, lambda i: i["act"] == "toggle")
     page.keyboard.press("Enter")
-    page.wait_for_function("!document.getElementById('audio').paused")
+    page.wait_for_function("() => !document.getElementById('audio').paused")
     assert page.locator("[data-act=toggle]").inner_text().endswith("Tạm dừng")
     page.keyboard.press(" ")
-    page.wait_for_function("document.getElementById('audio').paused")
+    page.wait_for_function("() => document.getElementById('audio').paused")
 
     # Shortcuts work while the player has focus: L = forward 10 s.
     before = page.evaluate("document.getElementById('audio').currentTime")
@@ -66,9 +66,9 @@ def test_play_seek_and_shortcuts_by_keyboard(new_page: Callable[..., Any], stack
     after = page.evaluate("document.getElementById('audio').currentTime")
     assert 9 < after - before < 11
     page.keyboard.press("k")
-    page.wait_for_function("!document.getElementById('audio').paused")
+    page.wait_for_function("() => !document.getElementById('audio').paused")
     page.keyboard.press("k")
-    page.wait_for_function("document.getElementById('audio').paused")
+    page.wait_for_function("() => document.getElementById('audio').paused")
 
     # Speed: the native select, by keyboard.
     tab_until(page, lambda i: i["label"] == "Tốc độ đọc")
@@ -111,7 +111,7 @@ def test_play_seek_and_shortcuts_by_keyboard(new_page: Callable[..., Any], stack
     page.keyboard.press("Enter")
     start = float(page.locator(f"#{focused}").get_attribute("data-start"))
     page.wait_for_function(
-        f"document.querySelector('#{focused}').getAttribute('aria-current') === 'true'")
+        f"() => document.querySelector('#{focused}').getAttribute('aria-current') === 'true'")
     t = page.evaluate("document.getElementById('audio').currentTime")
     assert start - 0.01 <= t < start + 3
     assert page.evaluate("document.activeElement.id") == focused, "focus stays put"
@@ -125,7 +125,7 @@ def test_play_seek_and_shortcuts_by_keyboard(new_page: Callable[..., Any], stack
     assert page.evaluate("document.activeElement.getAttribute('aria-describedby')") == chosen
     page.keyboard.press("Enter")
     page.wait_for_function(
-        f"document.querySelector('#{chosen}').getAttribute('aria-current') === 'true'")
+        f"() => document.querySelector('#{chosen}').getAttribute('aria-current') === 'true'")
     assert page.evaluate("document.activeElement.dataset.readFrom") == "", "focus stays put"
     page.evaluate("document.getElementById('audio').pause()")
     assert page.js_errors == []
@@ -153,6 +153,6 @@ def test_embed_has_no_shortcuts(new_page: Callable[..., Any], stack: Stack,
     focused = page.evaluate("document.activeElement.id")
     page.keyboard.press("Enter")
     page.wait_for_function(
-        f"document.querySelector('#{focused}').getAttribute('aria-current') === 'true'")
+        f"() => document.querySelector('#{focused}').getAttribute('aria-current') === 'true'")
     page.evaluate("document.getElementById('audio').pause()")
     assert page.js_errors == []

@@ -23,7 +23,7 @@ def test_audio_plays_seeks_and_highlight_follows(new_page: Callable[..., Any], s
     toggle = page.locator("[data-act=toggle]")
     toggle.focus()
     toggle.click()
-    page.wait_for_function(f"{AUDIO}.currentTime > 0.8", timeout=15000)
+    page.wait_for_function(f"() => {AUDIO}.currentTime > 0.8", timeout=15000)
     assert page.evaluate(f"{AUDIO}.paused") is False
     assert page.evaluate(f"{CURRENT}.id") == "s-0"
     assert 206 in statuses, f"the server answered Range requests: {statuses}"
@@ -31,7 +31,7 @@ def test_audio_plays_seeks_and_highlight_follows(new_page: Callable[..., Any], s
     # Natural progression: just before sentence 2 starts, the highlight moves onto it.
     s2 = float(page.locator("#s-2").get_attribute("data-start"))
     page.evaluate(f"{AUDIO}.currentTime = {s2 - 0.6}")
-    page.wait_for_function(f"{CURRENT} && {CURRENT}.id === 's-2'", timeout=10000)
+    page.wait_for_function(f"() => {CURRENT} && {CURRENT}.id === 's-2'", timeout=10000)
     assert page.locator(".s[aria-current]").count() == 1
     assert page.locator(".s.is-current").count() == 1
     # Never a live region, and focus never moved off the button the user pressed.
@@ -42,20 +42,20 @@ def test_audio_plays_seeks_and_highlight_follows(new_page: Callable[..., Any], s
     # Seek far ahead (the browser must fetch a byte range it has not got).
     page.locator("[data-act=next-paragraph]").click()
     s3 = float(page.locator("#s-3").get_attribute("data-start"))
-    page.wait_for_function(f"{CURRENT}.id === 's-3'")
+    page.wait_for_function(f"() => {CURRENT}.id === 's-3'")
     assert abs(page.evaluate(f"{AUDIO}.currentTime") - s3) < 1.5
     last = page.locator(".s[data-start]").last
     end_start = float(last.get_attribute("data-start"))
     page.evaluate(f"{AUDIO}.currentTime = {end_start + 0.2}")
-    page.wait_for_function(f"{AUDIO}.readyState >= 3 && !{AUDIO}.seeking", timeout=10000)
-    page.wait_for_function(f"{CURRENT}.id === '{last.get_attribute('id')}'")
+    page.wait_for_function(f"() => {AUDIO}.readyState >= 3 && !{AUDIO}.seeking", timeout=10000)
+    page.wait_for_function(f"() => {CURRENT}.id === '{last.get_attribute('id')}'")
     t = page.evaluate(f"{AUDIO}.currentTime")
-    page.wait_for_function(f"{AUDIO}.currentTime > {t + 0.3} || {AUDIO}.ended", timeout=10000)
+    page.wait_for_function(f"() => {AUDIO}.currentTime > {t + 0.3} || {AUDIO}.ended", timeout=10000)
 
     # Previous sentence / paragraph and ±10 s.
     page.evaluate(f"{AUDIO}.pause(); {AUDIO}.currentTime = {s3 + 0.2}")
     page.locator("[data-act=prev-sentence]").click()
-    page.wait_for_function(f"{CURRENT}.id === 's-2'")
+    page.wait_for_function(f"() => {CURRENT}.id === 's-2'")
     page.locator("[data-act=forward]").click()
     s2_start = float(page.locator("#s-2").get_attribute("data-start"))
     assert abs(page.evaluate(f"{AUDIO}.currentTime") - (s2_start + 10)) < 0.5
@@ -65,7 +65,7 @@ def test_audio_plays_seeks_and_highlight_follows(new_page: Callable[..., Any], s
 
     # The slider reads times in Vietnamese words.
     page.evaluate(f"{AUDIO}.currentTime = 65")
-    page.wait_for_function(f"!{AUDIO}.seeking")
+    page.wait_for_function(f"() => !{AUDIO}.seeking")
     page.evaluate(f"{AUDIO}.dispatchEvent(new Event('timeupdate'))")
     text = page.locator("#vi-tri").get_attribute("aria-valuetext")
     assert re.fullmatch(r"1 phút 5 giây trên (\d+ phút)?( ?\d+ giây)?", text), text
@@ -79,7 +79,7 @@ def test_audio_plays_seeks_and_highlight_follows(new_page: Callable[..., Any], s
 
     # Clicking a sentence reads from there.
     page.locator("#s-5").click()
-    page.wait_for_function(f"{CURRENT}.id === 's-5' && !{AUDIO}.paused")
+    page.wait_for_function(f"() => {CURRENT}.id === 's-5' && !{AUDIO}.paused")
     shot(page, "reading-playing", full_page=False)
 
     # Forced colours (Windows high contrast): the highlight keeps an outline.
@@ -97,9 +97,9 @@ def test_embed_player(new_page: Callable[..., Any], stack: Stack, bulletin: dict
     page.goto(f"{stack.url}/embed/{bulletin['id']}")
     page.wait_for_selector("[data-controls]:not([hidden])")
     page.get_by_role("button", name="Phát").click()
-    page.wait_for_function(f"{AUDIO}.currentTime > 0.3", timeout=15000)
+    page.wait_for_function(f"() => {AUDIO}.currentTime > 0.3", timeout=15000)
     page.get_by_role("button", name="Câu sau").click()
-    page.wait_for_function(f"{CURRENT} && {CURRENT}.id === 's-1'")
+    page.wait_for_function(f"() => {CURRENT} && {CURRENT}.id === 's-1'")
     page.evaluate(f"{AUDIO}.pause()")
     shot(page, "embed-playing", full_page=False)
     assert page.js_errors == []
@@ -114,5 +114,5 @@ def test_embed_snippet_copy(new_page: Callable[..., Any], stack: Stack,
     assert 'title="Nghe bản tin: ' in snippet
     page.get_by_role("button", name="Sao chép mã nhúng").click()
     page.wait_for_function(
-        "document.getElementById('thong-bao').textContent.includes('Đã sao chép')")
+        "() => document.getElementById('thong-bao').textContent.includes('Đã sao chép')")
     assert page.evaluate("navigator.clipboard.readText()") == snippet

@@ -32,7 +32,7 @@ def test_status_then_player_without_reload(new_page: Callable[..., Any], stack: 
         stack.start_worker()
     # The short first part (when the worker writes one) becomes playable before the whole.
     first = page.wait_for_function(
-        "document.querySelector('audio[data-part=first]') ? 'first'"
+        "() => document.querySelector('audio[data-part=first]') ? 'first'"
         " : document.querySelector('.player[data-ready=true]') ? 'whole' : null",
         timeout=90000).json_value()
     if first == "first":
@@ -44,7 +44,8 @@ def test_status_then_player_without_reload(new_page: Callable[..., Any], stack: 
     assert page.evaluate("window.__notReloaded") is True
     assert page.locator("audio[data-part=first]").count() == 0
     assert "sẵn sàng" in page.locator("[data-status-text]").inner_text()
-    page.wait_for_function("document.getElementById('thong-bao').textContent.includes('sẵn sàng')")
+    page.wait_for_function(
+        "() => document.getElementById('thong-bao').textContent.includes('sẵn sàng')")
     assert page.locator(".s[data-start]").count() > 10, "timings arrived with the player"
     page.locator("[data-act=next-sentence]").click()
     assert page.evaluate("document.querySelector('.s[aria-current=true]').id") == "s-1"
@@ -101,7 +102,7 @@ def test_editor_errors_name_fields_in_vietnamese(new_page: Callable[..., Any],
     page.get_by_label("Nội dung bản tin").fill("Chỉ có tiêu đề")
     page.get_by_role("button", name="Gửi bản tin").click()
     page.wait_for_function(
-        "document.querySelector('#loi-tom-tat') && !document.querySelector('#loi-tom-tat')"
+        "() => document.querySelector('#loi-tom-tat') && !document.querySelector('#loi-tom-tat')"
         ".innerText.includes('Hãy dán')")
     text = summary.inner_text()
     assert "“Nội dung”" in text or "“Tiêu đề”" in text, text
@@ -121,7 +122,7 @@ def test_editor_errors_name_fields_in_vietnamese(new_page: Callable[..., Any],
     other.close()
     before = bulletin_count(stack)
     page.get_by_role("button", name="Gửi bản tin").click()
-    page.wait_for_function("document.querySelector('#loi-tom-tat') && document.querySelector("
+    page.wait_for_function("() => document.querySelector('#loi-tom-tat') && document.querySelector("
                            "'#loi-tom-tat').innerText.includes('Phiên làm việc')")
     text = summary.inner_text()
     assert "Lỗi ở trường “Phiên làm việc”" in text, text
@@ -139,7 +140,7 @@ def test_editor_errors_name_fields_in_vietnamese(new_page: Callable[..., Any],
     page.get_by_label("Nội dung bản tin").fill(SAMPLE.read_text(encoding="utf-8"))
     page.context.clear_cookies()
     page.get_by_role("button", name="Gửi bản tin").click()
-    page.wait_for_function("document.querySelector('#loi-tom-tat') && document.querySelector("
+    page.wait_for_function("() => document.querySelector('#loi-tom-tat') && document.querySelector("
                            "'#loi-tom-tat').innerText.includes('đăng nhập lại')")
     text = summary.inner_text()
     assert "Phiên đăng nhập đã hết; hãy đăng nhập lại rồi gửi." in text, text

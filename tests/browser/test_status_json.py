@@ -171,17 +171,17 @@ def test_player_swaps_in_from_status_json_only(new_page: Callable[..., Any], sta
     assert all(v is None for k, v in starts.items() if k not in ("s-0", "s-1")), starts
     assert page.evaluate("document.querySelector('[data-progress]').value") > 0
     page.wait_for_function(
-        "document.getElementById('thong-bao').textContent.includes('phần đầu')")
+        "() => document.getElementById('thong-bao').textContent.includes('phần đầu')")
     shot(page, "reading-json-first-part", full_page=False)
     _no_axe_violations(page, "first part")
 
     # Highlight and seeking work during the first part.
     toggle = page.locator("[data-act=toggle]")
     toggle.click()
-    page.wait_for_function(f"{AUDIO}.currentTime > 0.3 && {CURRENT} && {CURRENT}.id === 's-0'",
-                           timeout=15000)
+    page.wait_for_function(
+        f"() => {AUDIO}.currentTime > 0.3 && {CURRENT} && {CURRENT}.id === 's-0'", timeout=15000)
     page.locator("#s-1").click()
-    page.wait_for_function(f"{AUDIO}.currentTime >= 5 && {CURRENT}.id === 's-1'",
+    page.wait_for_function(f"() => {AUDIO}.currentTime >= 5 && {CURRENT}.id === 's-1'",
                            timeout=10000)
     assert page.evaluate(f"{AUDIO}.paused") is False
     toggle.focus()
@@ -189,14 +189,14 @@ def test_player_swaps_in_from_status_json_only(new_page: Callable[..., Any], sta
     # A longer early part replaces it: same place, still playing, focus where it was.
     at = page.evaluate(f"{AUDIO}.currentTime")
     longer = states.opening(3, total, 550.0)
-    page.wait_for_function(f"{AUDIO}.querySelector('source').getAttribute('src')"
+    page.wait_for_function(f"() => {AUDIO}.querySelector('source').getAttribute('src')"
                            f" === '/audio/{longer}'", timeout=15000)
-    page.wait_for_function(f"!{AUDIO}.paused && {AUDIO}.currentTime >= {at}", timeout=10000)
+    page.wait_for_function(f"() => !{AUDIO}.paused && {AUDIO}.currentTime >= {at}", timeout=10000)
     assert page.evaluate("document.activeElement.dataset.act") == "toggle"
     assert _starts(page)["s-2"] == "10.000"
     assert page.locator("audio").count() == 1
     page.wait_for_function(
-        "document.getElementById('thong-bao').textContent.includes('phần tiếp theo')")
+        "() => document.getElementById('thong-bao').textContent.includes('phần tiếp theo')")
 
     # The whole: full files, captions, downloads, every sentence timed; polling stops.
     at = page.evaluate(f"{AUDIO}.currentTime")
@@ -221,20 +221,21 @@ def test_player_swaps_in_from_status_json_only(new_page: Callable[..., Any], sta
     assert page.get_attribute("ul.downloads", "aria-labelledby") == "tai-ve"
     assert page.locator("#tai-ve").inner_text() == "Tải về"
     assert _starts(page) == {f"s-{i}": f"{i * SECONDS:.3f}" for i in range(total)}
-    page.wait_for_function(f"!{AUDIO}.paused && {AUDIO}.currentTime >= {at}", timeout=10000)
+    page.wait_for_function(f"() => !{AUDIO}.paused && {AUDIO}.currentTime >= {at}", timeout=10000)
     assert page.evaluate("document.activeElement.dataset.act") == "toggle"
-    page.wait_for_function("document.getElementById('thong-bao').textContent.includes('sẵn sàng')")
+    page.wait_for_function(
+        "() => document.getElementById('thong-bao').textContent.includes('sẵn sàng')")
     # The slider's end: the JSON's duration, then (now that its metadata is in) the file's own.
     real = page.evaluate(f"isFinite({AUDIO}.duration) ? {AUDIO}.duration : null")
     assert page.get_attribute("#vi-tri", "max") == str(math.ceil(real or duration))
     spoken = requests.get(f"{stack.url}{path}/status.json", timeout=30).json()["duration_words"]
-    page.wait_for_function(f"document.getElementById('vi-tri').getAttribute('aria-valuetext')"
+    page.wait_for_function(f"() => document.getElementById('vi-tri').getAttribute('aria-valuetext')"
                            f".endsWith(' trên {spoken}')")
     clock = f"{int(duration) // 60}:{int(duration) % 60:02d}"
     page.wait_for_function(
-        f"document.querySelector('[data-time]').textContent.endsWith('/ {clock}')")
+        f"() => document.querySelector('[data-time]').textContent.endsWith('/ {clock}')")
     page.locator(f"#s-{total - 1}").click()  # the last sentence: timed from the whole file
-    page.wait_for_function(f"{CURRENT} && {CURRENT}.id === 's-{total - 1}'"
+    page.wait_for_function(f"() => {CURRENT} && {CURRENT}.id === 's-{total - 1}'"
                            f" && {AUDIO}.currentTime >= {(total - 1) * SECONDS}")
     shot(page, "reading-json-ready", full_page=False)
     _no_axe_violations(page, "whole, swapped in")

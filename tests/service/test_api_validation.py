@@ -149,3 +149,14 @@ def test_ids_in_other_digit_scripts_address_nothing(client: FlaskClient,
         digits = str(bid).replace("1", spelled) if "1" in str(bid) else spelled
         assert client.get(f"/api/v1/bulletins/{digits}", headers=auth).status_code == 404
         assert client.delete(f"/api/v1/lexicon/{digits}", headers=auth).status_code == 404
+
+
+def test_fields_that_show_nothing_are_blank(client: FlaskClient, auth: dict[str, str],
+                                            admin_auth: dict[str, str]) -> None:
+    for nothing in ("\u0300\u0301", "\u3164\u3164", "\u2800", "\u202e\u2066", "\u115f"):
+        resp = post(client, auth, {"title": nothing, "body": "Nội dung."})
+        assert resp.status_code == 422 and resp.get_json()["error"]["field"] == "title", nothing
+        lex = client.post("/api/v1/lexicon", headers={**admin_auth, "Content-Type":
+                                                      "application/json"},
+                          data=json.dumps({"written": "Bắc Kạn", "spoken": nothing}))
+        assert lex.status_code == 422 and lex.get_json()["error"]["field"] == "spoken", nothing

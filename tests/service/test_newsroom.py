@@ -431,3 +431,14 @@ def test_pronunciation_fix_for_one_bulletin(app: Flask, client: FlaskClient,
             ("TP.HCM", "thành phố")]
         assert [(r.written, r.spoken) for r in respellings(s, "", other)] == [
             ("TP.HCM", "thành phố Hồ Chí Minh")]
+
+
+def test_error_pages_are_vietnamese_pages(client: FlaskClient,
+                                          tokens: dict[str, dict[str, str]]) -> None:
+    bid = submit(client, tokens["editor"]).get_json()["id"]
+    page = client.get(f"/bulletins/{bid}")  # a draft, to a reader
+    html = page.get_data(as_text=True)
+    assert page.status_code == 404 and 'lang="vi"' in html and "Không tìm thấy" in html
+    forged = client.post("/editor", data={"paste": "x"})
+    html = forged.get_data(as_text=True)
+    assert forged.status_code == 400 and 'lang="vi"' in html and "Tải lại trang" in html

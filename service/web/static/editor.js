@@ -37,13 +37,27 @@
   };
   // Which form control to mark invalid for an API field: everything parsed from the paste
   // lives in the one textarea; the voice in its select.
-  var PASTED = ["title", "lead", "body", "author", "published_at", "source_url", "source", "language"];
+  var PASTED = ["title", "lead", "body", "author", "published_at", "source_url", "language"];
   function controlFor(field, status) {
     if (field === "voice") { return form.voice; }
+    if (field === "source") { return form.source; }
     if (PASTED.indexOf(field) >= 0) { return form.paste; }
     return null;
   }
   function clearErrors() {
+    // The summary the server rendered (the form was posted without this script): stale
+    // once the editor tries again, and so are the descriptions pointing at it.
+    var served = document.getElementById("loi-gui");
+    if (served) {
+      served.remove();
+      form.querySelectorAll("[aria-describedby]").forEach(function (c) {
+        var ids = c.getAttribute("aria-describedby").split(" ").filter(function (id) {
+          return id && id.indexOf("loi-gui-") !== 0;
+        });
+        if (ids.length) { c.setAttribute("aria-describedby", ids.join(" ")); }
+        else { c.removeAttribute("aria-describedby"); }
+      });
+    }
     form.querySelectorAll("[aria-invalid]").forEach(function (c) {
       c.removeAttribute("aria-invalid");
       if (c.dataset.describedby !== undefined) {
@@ -121,7 +135,8 @@
     var headers = {"Content-Type": "text/plain; charset=utf-8", "Accept": "application/json",
                    "X-CSRFToken": csrf};
     var voice = encodeURIComponent(form.voice.value);
-    return fetch(url + "?voice=" + voice, {method: "POST", headers: headers, body: form.paste.value,
+    var source = form.source ? encodeURIComponent(form.source.value.trim()) : "";
+    return fetch(url + "?voice=" + voice + (source ? "&source=" + source : ""), {method: "POST", headers: headers, body: form.paste.value,
                                            credentials: "same-origin"})
       .then(function (r) { return r.json().then(function (d) { return {ok: r.ok, status: r.status, data: d}; }); })
       .catch(function () { return {ok: false, status: 0, data: {error: {message: "Không kết nối được máy chủ."}}}; });
@@ -146,10 +161,12 @@
         li.appendChild(el("p", "Viết: " + s.text));
         li.appendChild(el("p", "Đọc là: " + s.spoken, "spoken"));
         (s.warnings || []).forEach(function (w) { li.appendChild(el("p", "Cảnh báo: " + w, "warning")); });
+        li.dataset.sentence = s.text;  // editor-tools.js adds "Nghe thử" and "Sửa cách đọc"
         list.appendChild(li);
       });
       nodes.push(list);
       show(nodes);
+      form.dispatchEvent(new CustomEvent("bantin:preview", {detail: res.data}));
     });
   });
   function watch(id, page) {

@@ -1,0 +1,56 @@
+"""An editor who has never seen a shell: signs in, previews, listens to a sentence made by
+the real worker ("Nghe thử"), fixes a word's pronunciation for the source ("Sửa cách
+đọc"), sees the fix in the preview, and submits the draft for review."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from tests.browser.conftest import EDITOR
+from tests.e2e.stack import Stack
+
+
+def test_listen_fix_a_word_and_submit(new_page: Callable[..., Any], stack: Stack) -> None:
+    page = new_page(user=EDITOR)
+    source = f"nguon-{uuid.uuid4().hex[:6]}"
+    word = f"Zalo{uuid.uuid4().hex[:4]}"
+    page.get_by_label("Nội dung bản tin (bắt buộc)").fill(
+        f"26/06/2020\nỨng dụng {word} ra mắt\nSapo ngắn.\n"
+        f"Người dùng {word} tăng nhanh. Câu thứ hai.\nHoàng Anh\n")
+    page.get_by_label("Nguồn (không bắt buộc)").fill(source)
+    page.get_by_role("button", name="Xem trước cách đọc").click()
+    first = page.locator(".preview-list li").first
+    first.get_by_role("button", name="Nghe thử câu").wait_for()
+
+    # Nghe thử: the real worker makes the sample; the page plays it.
+    first.get_by_role("button", name="Nghe thử câu").click()
+    audio = first.locator("audio")
+    audio.wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => { const a = document.querySelector('.preview-list li audio');"
+        " return a && a.readyState >= 1 && a.duration > 0.3; }", timeout=60_000)
+    assert audio.get_attribute("src", timeout=1000).startswith("/audio/")
+    assert "Đã có âm thanh thử." in first.inner_text()
+
+    # Sửa cách đọc for this source, then the preview says it that way.
+    first.get_by_role("button", name="Sửa cách đọc").click()
+    assert first.get_by_role("button", name="Sửa cách đọc").get_attribute(
+        "aria-expanded") == "true"
+    first.get_by_label("Từ viết").fill(word)
+    first.get_by_label("Đọc là").fill("da lô")
+    assert first.get_by_label("Áp dụng cho").input_value() == "source"
+    assert first.get_by_label("Áp dụng cho").locator("option").count() == 1  # not admin
+    first.get_by_role("button", name="Lưu cách đọc").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.preview-list .spoken')]"
+        ".some(p => p.textContent.includes('da lô'))", timeout=30_000)
+    assert "Đã lưu cách đọc" in page.locator("#thong-bao").inner_text()
+
+    # Submit: a draft, with the banner on its page and in "Bản tin của tôi".
+    page.get_by_role("button", name="Gửi bản tin để duyệt").click()
+    page.get_by_role("link", name="Mở trang đọc").wait_for()
+    assert page.js_errors == []
+    page.goto(f"{stack.url}/editor")
+    assert f"Ứng dụng {word} ra mắt" in page.locator("#ban-nhap-cua-toi + *").inner_text()
