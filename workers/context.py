@@ -57,6 +57,15 @@ class WorkerContext:
     def cache(self) -> SentenceCache:
         return SentenceCache(self.settings.cache_dir, self.settings.cache_max_bytes)
 
+    def close(self) -> None:
+        """Release the database pool (a worker process never needs this; tools and tests
+        that make a context for one call do)."""
+        if "sessions" in self.__dict__:
+            bind = self.sessions.kw.get("bind")
+            if bind is not None:
+                bind.dispose()
+            del self.__dict__["sessions"]
+
     def chain(self, engines: tuple[str, ...]) -> EngineChain:
         """The engine chain; guards are shared fleet-wide through Redis."""
         if engines not in self._chains:

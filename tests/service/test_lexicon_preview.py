@@ -40,7 +40,11 @@ def test_lexicon_entry_rerenders_affected_bulletins(client: FlaskClient, auth: d
         == [("bantin.lexicon_changed", f"[[{a['id']}]]")]
     with app.extensions["bantin"]["sessions"]() as s:
         assert len(s.get(Bulletin, a["id"]).renditions) == 1
-    assert pipeline.rerender_bulletins(WorkerContext(settings), [a["id"]]) == 1  # the task
+    worker = WorkerContext(settings)
+    try:
+        assert pipeline.rerender_bulletins(worker, [a["id"]]) == 1  # what the task does
+    finally:
+        worker.close()
     with app.extensions["bantin"]["sessions"]() as s:
         assert len(s.get(Bulletin, a["id"]).renditions) == 2
         assert len(s.get(Bulletin, b["id"]).renditions) == 1

@@ -393,7 +393,11 @@ def test_listen_to_a_sentence_before_submitting(app: Flask, client: FlaskClient,
         redis.close()
     name, text, voice, rate, source = json.loads(msg["headers"]["argsrepr"].replace("'", '"'))
     assert url.endswith(name) and (text, voice) == ("Ngày 2/9 có 07 đoàn.", "south")
-    assert pipeline.listen(WorkerContext(settings), name, text, voice, rate, source) == "ready"
+    worker = WorkerContext(settings)
+    try:
+        assert pipeline.listen(worker, name, text, voice, rate, source) == "ready"
+    finally:
+        worker.close()
     again = client.post("/api/v1/listen", **ask)
     assert again.status_code == 200 and again.get_json() == {"url": url, "ready": True}
     got = client.get(url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -17,9 +18,11 @@ from workers.context import WorkerContext
 
 
 @pytest.fixture
-def ctx(settings: Settings) -> WorkerContext:
+def ctx(settings: Settings) -> Iterator[WorkerContext]:
     migrate(settings)
-    return WorkerContext(settings.with_(audio_profiles=("web",)))
+    context = WorkerContext(settings.with_(audio_profiles=("web",)))
+    yield context
+    context.close()
 
 
 def submit(ctx: WorkerContext, title: str, body: str) -> int:
