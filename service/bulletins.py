@@ -58,12 +58,7 @@ def create_bulletin(s: Session, settings: Settings, item: BulletinInput,
     )
     s.add(b)
     s.add(_new_version(b, item, 1, by))
-    r = new_rendition(b, settings, {"voice": item.voice, "rate": item.rate,
-                                    "engines": item.engines})
-    s.add(r)
-    s.flush()
-    b.current_rendition_id = r.id
-    send_after_commit(s, r)
+    _queue_rendition(s, settings, b, _item_options(item))
     return b
 
 
@@ -77,17 +72,7 @@ def edit_bulletin(s: Session, settings: Settings, b: Bulletin, item: BulletinInp
     b.title, b.lead, b.body, b.author = item.title, item.lead, item.body, item.author
     b.published_at, b.source_url = item.published_at, item.source_url
     b.version = number
-    cur = s.get(Rendition, b.current_rendition_id) if b.current_rendition_id else None
-    opts: dict[str, Any] = {"voice": cur.voice, "rate": cur.rate,
-                            "engines": tuple(cur.engines.split(","))} if cur else {}
-    opts.update({k: v for k, v in {"voice": item.voice, "rate": item.rate,
-                                   "engines": item.engines}.items() if v})
-    r = new_rendition(b, settings, opts)
-    s.add(r)
-    s.flush()
-    b.current_rendition_id = r.id
-    send_after_commit(s, r)
-    return r
+    return _queue_rendition(s, settings, b, _item_options(item))
 
 
 def duplicates_of(s: Session, item: BulletinInput, exclude: int | None = None) -> list[int]:
@@ -123,18 +108,27 @@ def change_publication(s: Session, actor: Actor, b: Bulletin, action: str,
                  rendition=view.playing.id if view.playing else None, **details)
 
 
-def request_rendition(s: Session, settings: Settings, bulletin_id: int,
-                      opts: dict[str, Any]) -> Rendition | None:
+def request_rendition(s: Session, settings: Settings, b: Bulletin,
+                      opts: dict[str, Any]) -> Rendition:
     """A new rendition of the newest version (e.g. another engine) whose job is sent when
     `s` commits; the old audio keeps playing until the new one is ready."""
-    b = s.get(Bulletin, bulletin_id)
-    if b is None:
-        return None
+    return _queue_rendition(s, settings, b, opts)
+
+
+def _item_options(item: BulletinInput) -> dict[str, Any]:
+    return {"voice": item.voice, "rate": item.rate, "engines": item.engines}
+
+
+def _queue_rendition(s: Session, settings: Settings, b: Bulletin,
+                     opts: dict[str, Any]) -> Rendition:
+    """A new rendition of `b`'s newest version, made current, its job sent when `s`
+    commits. Voice, rate and engines default to the current rendition's (then settings);
+    the options given win."""
     cur = s.get(Rendition, b.current_rendition_id) if b.current_rendition_id else None
-    base: dict[str, Any] = {"voice": cur.voice, "rate": cur.rate,
-                            "engines": tuple(cur.engines.split(","))} if cur else {}
-    base.update({k: v for k, v in opts.items() if v})
-    r = new_rendition(b, settings, base)
+    chosen: dict[str, Any] = {"voice": cur.voice, "rate": cur.rate,
+                              "engines": tuple(cur.engines.split(","))} if cur else {}
+    chosen.update({k: v for k, v in opts.items() if v})
+    r = new_rendition(b, settings, chosen)
     s.add(r)
     s.flush()
     b.current_rendition_id = r.id

@@ -26,7 +26,7 @@ from audio.vocabulary import CAPTIONS, FIRST, TIMINGS, WEB, profile_kinds, style
 from service import bulletins as uc
 from service.db import session_scope
 from service.lexicon import respellings
-from service.models import Rendition, utcnow
+from service.models import Bulletin, Rendition, utcnow
 from service.rendition_view import FileRecord, ProfileStatus, RenditionStatus
 from workers import jobstate as state
 from workers import produce
@@ -298,8 +298,10 @@ def rerender_bulletins(ctx: WorkerContext, bulletin_ids: list[int]) -> int:
     """A new rendition of each bulletin's newest version (after a lexicon change); the
     jobs leave after the commit. Returns how many were queued."""
     with session_scope(ctx.sessions) as s:
-        made = [uc.request_rendition(s, ctx.settings, bid, {}) for bid in bulletin_ids]
-    queued = sum(r is not None for r in made)
+        found = [b for b in (s.get(Bulletin, bid) for bid in bulletin_ids) if b is not None]
+        for b in found:
+            uc.request_rendition(s, ctx.settings, b, {})
+    queued = len(found)
     log.info("lexicon change: %s of %s bulletins re-rendered", queued, len(bulletin_ids))
     return queued
 

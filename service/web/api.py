@@ -4,7 +4,7 @@ recorded in the audit log in the same transaction."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 
 from service import audit
 from service import bulletins as uc
@@ -12,6 +12,7 @@ from service.lexicon import respellings
 from service.listen import MAX_CHARS, lexicon_stamp, sample_name
 from service.models import Bulletin
 from service.preview import preview_fields
+from service.publication import Audience
 from service.queue import LISTEN
 from service.rendition_view import bulletin_view
 from service.validation import (
@@ -23,7 +24,7 @@ from service.validation import (
 )
 from service.web.auth import audience, may_edit, require, require_actor, visible_or_404
 from service.web.bodies import read_json_object, submitted_fields
-from service.web.request_context import db, sender, settings, storage
+from service.web.request_context import bulletin_or_404, db, sender, settings, storage
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -72,9 +73,7 @@ def edit(bulletin_id: int) -> Response:
     """A new version from the fields given (the others keep their value)."""
     actor = require_actor("edit_own")
     s = db()
-    b = s.get(Bulletin, bulletin_id)
-    if b is None:
-        abort(404)
+    b = bulletin_or_404(bulletin_id)
     may_edit(actor, b)
     data = read_json_object()
     current = {"title": b.title, "lead": b.lead, "body": b.body, "author": b.author,
@@ -84,7 +83,7 @@ def edit(bulletin_id: int) -> Response:
     if unknown:
         name = sorted(unknown)[0]
         raise ValidationError(name, "Trường này không sửa được.", "This field cannot be edited.")
-    if "source" in data and data["source"] != (b.source or None) and data["source"] != b.source:
+    if "source" in data and (data["source"] or "") != b.source:
         raise ValidationError("source", "Không đổi được nguồn của bản tin đã gửi.",
                               "The source of a submitted bulletin cannot change.")
     merged = {k: v for k, v in {**current, **data}.items() if v is not None}
@@ -99,9 +98,7 @@ def edit(bulletin_id: int) -> Response:
 def _set_state(bulletin_id: int, action: str) -> Response:
     actor = require_actor("publish")
     s = db()
-    b = s.get(Bulletin, bulletin_id)
-    if b is None:
-        abort(404)
+    b = bulletin_or_404(bulletin_id)
     uc.change_publication(s, actor, b, action)
     s.commit()
     return _accepted(b, status=200)
@@ -130,7 +127,7 @@ def index() -> Response:
         raise ValidationError("cursor", "Tham số phân trang không hợp lệ.",
                               "Invalid cursor.", status=400) from exc
     who = audience()
-    rows, nxt = uc.list_bulletins(db(), limit, before, published_only=who == "public")
+    rows, nxt = uc.list_bulletins(db(), limit, before, published_only=who == Audience.PUBLIC)
     items = [bulletin_view(b, audience=who).to_api(full=False) for b in rows]
     return jsonify({"items": items, "next": str(nxt) if nxt is not None else None})
 
@@ -141,12 +138,9 @@ def request_rendition(bulletin_id: int) -> Response:
     actor = require_actor("edit_own")
     opts = validate_options(read_json_object(optional=True))
     s = db()
-    b = s.get(Bulletin, bulletin_id)
-    if b is None:
-        abort(404)
+    b = bulletin_or_404(bulletin_id)
     may_edit(actor, b)
-    r = uc.request_rendition(s, settings(), bulletin_id, opts)
-    assert r is not None
+    r = uc.request_rendition(s, settings(), b, opts)
     audit.record(s, actor, "rerender", b.id, b.version, rendition=r.id,
                  options={k: list(v) if isinstance(v, tuple) else v for k, v in opts.items()})
     s.commit()

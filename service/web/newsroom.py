@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask import Blueprint, Response, redirect, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -23,7 +23,7 @@ from service.roles import allows
 from service.validation import ValidationError, validate_bulletin
 from service.web.auth import current_actor, require_actor
 from service.web.pages import render_page
-from service.web.request_context import db, settings
+from service.web.request_context import bulletin_or_404, db, settings
 
 bp = Blueprint("editor", __name__)
 FIELD_LABELS = {"title": "Tiêu đề", "body": "Nội dung", "lead": "Sapo", "author": "Tác giả",
@@ -100,9 +100,7 @@ def review() -> Response:
 def review_action(bulletin_id: int, action: str) -> Response:
     actor = require_actor("publish")
     s = db()
-    b = s.get(Bulletin, bulletin_id)
-    if b is None:
-        abort(404)
+    b = bulletin_or_404(bulletin_id)
     uc.change_publication(s, actor, b, action, via_form=True)
     s.commit()
     return redirect(url_for("editor.review"), code=303)  # type: ignore[return-value]

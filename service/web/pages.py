@@ -165,13 +165,14 @@ def _reading_context(b: Bulletin) -> dict[str, Any]:
     view = bulletin_view(b, audience=audience())
     t = view.text
     doc = build_document(t.title, t.lead, t.paragraphs, t.author)
+    sentences = doc.sentences()
     cues = {c["i"]: c for c in view.cues if "i" in c}
     blocks = []
     for block in doc.blocks:
         items = [
             {"i": s.index, "text": s.text, "start": cues.get(s.index, {}).get("start"),
              "end": cues.get(s.index, {}).get("end")}
-            for s in doc.sentences() if s.block == block.index
+            for s in sentences if s.block == block.index
         ]
         # A title with nothing visible keeps its sentence number for the audio, but is
         # not shown as a seekable sentence.

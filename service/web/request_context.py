@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import cast
 
-from flask import Flask, current_app, g
+from flask import Flask, abort, current_app, g
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.models import Bulletin
 from service.queue import Sender
 from service.settings import Settings
 from service.storage import LocalStorage
@@ -49,3 +50,11 @@ def close_session(_exc: BaseException | None = None) -> None:
 
 def install(app: Flask) -> None:
     app.teardown_appcontext(close_session)
+
+
+def bulletin_or_404(bulletin_id: int) -> Bulletin:
+    """The bulletin whatever its state (writes check the actor's rights, not visibility)."""
+    b = db().get(Bulletin, bulletin_id)
+    if b is None:
+        abort(404)
+    return b
