@@ -20,6 +20,7 @@ import numpy as np
 
 from audio import dsp, loudness, media
 from audio.assemble import Cue, Part, assemble_samples
+from audio.attention import attention_samples
 from audio.chime import CLOSING, OPENING, chime_samples
 from audio.encode import (
     CODEC_HEADROOM_DB,
@@ -80,7 +81,12 @@ def _silence(rate: int, ms: int) -> dsp.Samples:
 
 def build_programme(parts: Sequence[Part], profile: Profile,
                     rate: int | None = None) -> Programme:
-    """Assemble, repeat and frame with the chime; cue times shift accordingly."""
+    """Assemble, repeat and frame with the chime; cue times shift accordingly.
+
+    With `profile.signal == "attention"` the frame is the emergency attention signal
+    instead, the full signal at both ends: a listener who catches only the end still
+    hears that this was an emergency, not the news.
+    """
     bulletin, rate, cues = assemble_samples(parts, profile.pauses, rate)
     pieces = [bulletin]
     offsets = [0]
@@ -90,8 +96,14 @@ def build_programme(parts: Sequence[Part], profile: Profile,
         pieces += [gap, bulletin]
     shift = 0
     if profile.chime:
-        opening = [chime_samples(rate, OPENING), _silence(rate, profile.chime_gap_ms)]
-        closing = [_silence(rate, profile.chime_gap_ms), chime_samples(rate, CLOSING)]
+        if profile.signal == "attention":
+            first = last = attention_samples(rate)
+        elif profile.signal == "chime":
+            first, last = chime_samples(rate, OPENING), chime_samples(rate, CLOSING)
+        else:  # a typo must not frame an emergency with the daily chime
+            raise ValueError(f"unknown signal {profile.signal!r}; use 'chime' or 'attention'")
+        opening = [first, _silence(rate, profile.chime_gap_ms)]
+        closing = [_silence(rate, profile.chime_gap_ms), last]
         shift = round(sum(p.size for p in opening) * 1000 / rate)
         pieces = opening + pieces + closing
     cues = [c.shifted(shift) for c in cues]

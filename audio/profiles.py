@@ -10,7 +10,7 @@ read the promises (rates, bitrates, targets) from the same place the code uses.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, Literal
 
 from audio.assemble import Pauses
 from audio.encode import Format
@@ -46,6 +46,10 @@ class Profile:
     band_hz: tuple[float | None, float | None] | None = None
     compression: Compression | None = None
     chime: bool = False
+    #: which signal opens and closes the programme when `chime` is true: the station
+    #: chime (`audio.chime`) for the news, the two-tone attention signal
+    #: (`audio.attention`) for emergency bulletins, so nobody takes one for the other
+    signal: Literal["chime", "attention"] = "chime"
     #: silence between the chime and speech, both ends
     chime_gap_ms: int = 700
     #: play the bulletin this many times (loudspeakers: people miss the first one)

@@ -24,7 +24,8 @@ VIETNAM = timezone(timedelta(hours=7))
 ACTIONS: dict[str, str] = {
     "create": "tạo bản tin", "edit": "sửa bản tin", "publish": "xuất bản", "withdraw": "gỡ bản tin",
     "rerender": "tạo lại âm thanh", "lexicon": "sửa cách đọc", "user": "tài khoản",
-    "token": "mã truy cập", "login": "đăng nhập",
+    "token": "mã truy cập", "login": "đăng nhập", "cancel": "dừng phát cảnh báo",
+    "programme": "chương trình phát thanh", "assemble": "ghép chương trình",
 }
 
 

@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from service import audit
 from service.accounts import Actor
-from service.models import Bulletin, BulletinVersion, Rendition
+from service.models import Bulletin, BulletinVersion, Rendition, utcnow
 from service.outbox import send_after_commit
 from service.publication import Audience, State
 from service.rendition_view import RenditionStatus, bulletin_view
 from service.settings import Settings
+from service.station import rules
 from service.validation import BulletinInput
 
 
@@ -56,6 +57,7 @@ def create_bulletin(s: Session, settings: Settings, item: BulletinInput,
         published_at=item.published_at, source_url=item.source_url, source=item.source,
         language=item.language, state=State.DRAFT, version=1, created_by=by,
     )
+    rules.apply(b, item.broadcast, utcnow())
     s.add(b)
     s.add(_new_version(b, item, 1, by))
     _queue_rendition(s, settings, b, _item_options(item))
@@ -72,6 +74,7 @@ def edit_bulletin(s: Session, settings: Settings, b: Bulletin, item: BulletinInp
     b.title, b.lead, b.body, b.author = item.title, item.lead, item.body, item.author
     b.published_at, b.source_url = item.published_at, item.source_url
     b.version = number
+    rules.apply(b, item.broadcast, utcnow())
     return _queue_rendition(s, settings, b, _item_options(item))
 
 
@@ -87,11 +90,21 @@ def duplicates_of(s: Session, item: BulletinInput, exclude: int | None = None) -
 def publish(b: Bulletin) -> None:
     """Readers, feeds and loudspeakers get the newest version from now on."""
     b.state, b.published_version = State.PUBLISHED, b.version
+    b.released_at = utcnow()
 
 
 def withdraw(b: Bulletin) -> None:
     """Gone from every public page, feed and programme (staff still see it)."""
     b.state = State.WITHDRAWN
+
+
+def stop_repeats(b: Bulletin, superseded_by: int | None = None) -> None:
+    """A cancel, or an update that replaces this bulletin: no more repeats, from now on
+    out of every playlist and programme (the page stays, marked)."""
+    if b.stopped_at is None:
+        b.stopped_at = utcnow()
+    if superseded_by is not None:
+        b.superseded_by = superseded_by
 
 
 def change_publication(s: Session, actor: Actor, b: Bulletin, action: str,

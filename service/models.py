@@ -49,6 +49,29 @@ class Bulletin(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     published_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_by: Mapped[str] = mapped_column(String(100), default="")
+    #: when it was last published (UTC): today's playlist and a programme's window use it
+    released_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    #: a topic slug (e.g. "thoi-tiet") a programme can select, beside `source`
+    category: Mapped[str] = mapped_column(String(100), default="", index=True)
+    #: normal | priority | emergency (see `service.station.vocabulary`)
+    priority: Mapped[str] = mapped_column(String(16), default="normal", index=True)
+    # -- broadcast rules (emergencies and storm bulletins); times are UTC --
+    issued_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    hazard: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    risk_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: what listeners must do; read again at the end of an emergency broadcast
+    instruction: Mapped[str] = mapped_column(Text, default="")
+    #: minutes between repeats; None = no repeats
+    repeat_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: when repeats stopped: a cancel, or an update that superseded this bulletin
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    superseded_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # -- where a CAP alert came from (sender + identifier name it, as CAP references do) --
+    cap_sender: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    cap_identifier: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    #: Test/Exercise alerts are kept as drafts: they never reach a public playlist
+    cap_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
     renditions: Mapped[list[Rendition]] = relationship(
         back_populates="bulletin", order_by="Rendition.id", cascade="all, delete-orphan"
@@ -196,3 +219,67 @@ class LexiconEntry(Base):
     updated_by: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class Programme(Base):
+    """A loudspeaker programme: which bulletins, what is said around them, and when."""
+
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: bulletins of these sources and/or categories (both empty = every published bulletin)
+    sources: Mapped[list[str]] = mapped_column(JSON, default=list)
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    opening: Mapped[str] = mapped_column(Text, default="")
+    closing: Mapped[str] = mapped_column(Text, default="")
+    #: local "HH:MM" times and ISO weekdays (1 = Monday) in the station's time zone
+    times: Mapped[list[str]] = mapped_column(JSON, default=list)
+    days: Mapped[list[int]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    editions: Mapped[list[Edition]] = relationship(
+        back_populates="programme", order_by="Edition.id", cascade="all, delete-orphan")
+
+
+class Edition(Base):
+    """One assembled broadcast of a programme, for one scheduled time (or "now")."""
+
+    __tablename__ = "editions"
+    __table_args__ = (UniqueConstraint("programme_id", "scheduled_for",
+                                       name="uq_edition_slot"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    #: the broadcast time it was made for (UTC); its window ends here
+    scheduled_for: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    #: in broadcast order
+    bulletin_ids: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
+    #: the stitched MP3 (a `FileRecord`) and the cue sheet (JSON, with its own record)
+    files: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    chapters: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    duration_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    requested_by: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    enqueued_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+    programme: Mapped[Programme] = relationship(back_populates="editions")
+
+
+class StoredName(Base):
+    """Which bulletin or edition a stored audio file belongs to, so a download of
+    `/audio/<sha>.mp3` can be named by its date and title."""
+
+    __tablename__ = "stored_names"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    bulletin_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    edition_id: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -19,7 +19,7 @@ from sqlalchemy import event, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.models import Rendition, utcnow
-from service.queue import SYNTHESIZE, Sender
+from service.queue import SYNTHESIZE, Sender, queue_for
 
 log = logging.getLogger(__name__)
 _PENDING = "bantin.outbox"
@@ -29,7 +29,8 @@ _TASKS = "bantin.outbox.tasks"
 def send_after_commit(session: Session, rendition: Rendition) -> None:
     """Queue `rendition`'s synthesis job for when `session` commits."""
     rendition.enqueued_at = utcnow()
-    session.info.setdefault(_PENDING, []).append(rendition)
+    priority = rendition.bulletin.priority if rendition.bulletin is not None else "normal"
+    session.info.setdefault(_PENDING, []).append((rendition, priority))
 
 
 def task_after_commit(session: Session, task: str, *args: object) -> None:
@@ -51,9 +52,9 @@ def install(factory: sessionmaker[Session], sender: Sender | None) -> None:
         for task, args in session.info.pop(_TASKS, []):
             if sender is not None and sender.send(task, *args) is None:
                 log.error("task %s%r not sent: broker unreachable", task, args)
-        pending: list[Rendition] = session.info.pop(_PENDING, [])
-        unsent = [r.id for r in pending
-                  if sender is None or sender.send(SYNTHESIZE, r.id) is None]
+        pending: list[tuple[Rendition, str]] = session.info.pop(_PENDING, [])
+        unsent = [r.id for r, priority in pending if sender is None or sender.send(
+            SYNTHESIZE, r.id, queue=queue_for(sender.settings, priority)) is None]
         if unsent:
             # The session may not run SQL in this hook; one short statement on its own
             # connection hands the rows to the reconciler.
@@ -62,7 +63,7 @@ def install(factory: sessionmaker[Session], sender: Sender | None) -> None:
                 conn.execute(update(Rendition).where(Rendition.id.in_(unsent))
                              .values(enqueued_at=None))
                 conn.commit()
-            for r in pending:
+            for r, _priority in pending:
                 if r.id in unsent:
                     r.enqueued_at = None
 

@@ -25,15 +25,37 @@ LEXICON_CHANGED = "bantin.lexicon_changed"
 LISTEN = "bantin.listen"
 
 
+STATION_TICK = "bantin.station_tick"
+ASSEMBLE = "bantin.assemble_edition"
+
+
 def extras_queue(settings: Settings) -> str:
     """Extra outputs wait in their own queue, so a new bulletin is never stuck behind them."""
     return f"{settings.queue}-extras"
+
+
+def emergency_queue(settings: Settings) -> str:
+    """Emergencies (their web audio and their broadcast files) skip every backlog."""
+    return f"{settings.queue}-emergency"
+
+
+def worker_queues(settings: Settings) -> list[str]:
+    """What a worker consumes, in the order it drains them (see `queue_order_strategy`)."""
+    return [emergency_queue(settings), settings.queue, extras_queue(settings)]
+
+
+def queue_for(settings: Settings, priority: str) -> str:
+    """The queue of a bulletin's synthesis job."""
+    return emergency_queue(settings) if priority == "emergency" else settings.queue
 
 
 def celery_config(settings: Settings) -> dict[str, Any]:
     transport: dict[str, Any] = {
         # Redis redelivers an unacked task after this long (worker died mid-job).
         "visibility_timeout": settings.visibility_timeout,
+        # Poll the queues in the order a worker lists them (-Q emergency,default,extras)
+        # instead of round-robin: an emergency never waits behind a backlog.
+        "queue_order_strategy": "priority",
         "socket_connect_timeout": 3,
         "socket_timeout": 10,
     }
@@ -60,13 +82,14 @@ class Sender:
     """Sends tasks by name; one broker connection pool per process."""
 
     def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self.app = Celery("bantin-client", set_as_current=False)
         self.app.conf.update(celery_config(settings))
 
-    def send(self, task: str, *args: Any) -> datetime | None:
+    def send(self, task: str, *args: Any, queue: str | None = None) -> datetime | None:
         """Send a task; returns when it was sent, or None if the broker is unreachable."""
         try:
-            self.app.send_task(task, args=list(args), retry=False)
+            self.app.send_task(task, args=list(args), retry=False, queue=queue)
         except Exception as exc:
             log.warning("broker unreachable, %s%r left for the reconciler: %s", task, args, exc)
             return None

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from audio.vocabulary import AUDIO_KINDS, CAPTIONS, FIRST, PROFILES, TIMINGS, WEB
 from service.models import Bulletin, Rendition
 from service.publication import Audience, State
+from service.station import rules as broadcast_rules
 
 
 class RenditionStatus(StrEnum):
@@ -271,6 +272,7 @@ class BulletinView:
             "files": [f.to_json() for f in ready.audio] if ready else [],
             "first_audio": self.opening.file.url if self.opening else None,
             "links": self.links(),
+            "broadcast": broadcast_rules.as_api(b),
         }
         if self.audience == Audience.STAFF:
             out["latest_version"], out["created_by"] = b.version, b.created_by

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from audio.vocabulary import PROFILES, VOICES, parse_engines, parse_profiles
 
@@ -85,6 +86,14 @@ class Settings:
     extras_time_limit: float = 1800.0
     #: most bulletins one lexicon change re-renders (newest first)
     lexicon_rerender_cap: int = 500
+    #: the station's wall clock: programme times, "today" and spoken issue times
+    station_timezone: str = "Asia/Ho_Chi_Minh"
+    #: seconds between the beat's station ticks (programmes due, emergency repeats)
+    station_tick_seconds: float = 30.0
+    #: a programme slot missed by less than this (worker or beat down) is still made
+    programme_grace_minutes: float = 10.0
+    #: most bulletins in one programme edition (priority ones first, then the newest)
+    programme_max_bulletins: int = 15
     rate_limit_login: str = "10 per minute"
     rate_limit_writes: str = "120 per minute"
     rate_limit_preview: str = "60 per minute"
@@ -112,6 +121,10 @@ class Settings:
             return "redis+unix://" + url.removeprefix("redis+socket://")
         return url
 
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.station_timezone)
+
     def engines_for(self, source: str) -> tuple[str, ...]:
         return self.source_engines.get(source, self.tts_engines)
 
@@ -136,6 +149,11 @@ class Settings:
         except ValueError as exc:
             raise SettingsError(f"AUDIO_PROFILES: {exc}") from exc
         piper_dir = env.get("PIPER_VOICES_DIR")
+        zone = env.get("STATION_TIMEZONE", "Asia/Ho_Chi_Minh")
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise SettingsError(f"STATION_TIMEZONE: unknown time zone {zone!r}") from exc
         return cls(
             var_dir=var_dir,
             database_url=env.get("DATABASE_URL", ""),
@@ -166,6 +184,10 @@ class Settings:
             ratelimit_storage=env.get("RATELIMIT_STORAGE_URI", ""),
             lexicon_rerender_cap=_number(env, "LEXICON_RERENDER_CAP", 500),
             extras_time_limit=_number(env, "EXTRAS_TIME_LIMIT_SECONDS", 1800.0),
+            station_timezone=zone,
+            station_tick_seconds=_number(env, "STATION_TICK_SECONDS", 30.0),
+            programme_grace_minutes=_number(env, "PROGRAMME_GRACE_MINUTES", 10.0),
+            programme_max_bulletins=_number(env, "PROGRAMME_MAX_BULLETINS", 15),
             rate_limit_login=env.get("RATE_LIMIT_LOGIN", "10 per minute"),
             rate_limit_writes=env.get("RATE_LIMIT_WRITES", "120 per minute"),
             rate_limit_preview=env.get("RATE_LIMIT_PREVIEW", "60 per minute"),

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 from audio.vocabulary import ENGINES, VOICES, parse_engines
+from service.station import rules as broadcast_rules
+from service.station.rules import BroadcastInput, is_slug
 
 LANGUAGES = ("vi",)
-_SOURCE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
+
 
 
 class ValidationError(ValueError):
@@ -49,6 +52,8 @@ class BulletinInput:
     voice: str | None = None
     rate: float | None = None
     engines: tuple[str, ...] | None = None
+    #: priority, category and the rules of an emergency (see `service.station.rules`)
+    broadcast: BroadcastInput = field(default_factory=BroadcastInput)
 
     @property
     def total_chars(self) -> int:
@@ -57,8 +62,9 @@ class BulletinInput:
 
 FIELDS = {
     "title", "lead", "body", "author", "published_at", "source_url", "source", "language",
-    "voice", "rate", "engine",
+    "voice", "rate", "engine", *broadcast_rules.FIELDS,
 }
+STATION_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 #: line-like separators (Word pastes carry vertical tabs) become newlines
@@ -162,7 +168,8 @@ def validate_options(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def validate_bulletin(data: Any, max_text_chars: int) -> BulletinInput:
+def validate_bulletin(data: Any, max_text_chars: int, tz: ZoneInfo = STATION_TZ) -> BulletinInput:
+    """A submission checked field by field; `tz` reads times written without an offset."""
     if not isinstance(data, dict):
         raise ValidationError("body", "Nội dung JSON phải là một đối tượng.",
                               "The JSON body must be an object.", status=400)
@@ -197,12 +204,13 @@ def validate_bulletin(data: Any, max_text_chars: int) -> BulletinInput:
         item.source_url = url
     source = data.get("source")
     if source is not None:
-        if not isinstance(source, str) or not _SOURCE.fullmatch(source):
+        if not is_slug(source):
             raise ValidationError("source", "Mã nguồn chỉ gồm chữ thường, số, '-', '_' hoặc '.'.",
                                   "Source must be a lowercase slug (a-z, 0-9, -, _, .).")
         item.source = source
     opts = validate_options(data)
     item.voice, item.rate, item.engines = opts.get("voice"), opts.get("rate"), opts.get("engines")
+    item.broadcast = broadcast_rules.validate_broadcast(data, tz)
     if item.total_chars > max_text_chars:
         raise ValidationError(
             "body",

@@ -12,7 +12,7 @@ from datetime import timedelta
 from celery import Celery
 from celery.signals import worker_process_init
 
-from service.queue import RECONCILE, celery_config
+from service.queue import RECONCILE, STATION_TICK, celery_config
 from service.settings import Settings
 
 
@@ -21,6 +21,8 @@ def make_celery(settings: Settings) -> Celery:
     app.conf.update(celery_config(settings))
     app.conf.beat_schedule = {
         "reconcile": {"task": RECONCILE, "schedule": timedelta(seconds=settings.reconcile_seconds)},
+        "station-tick": {"task": STATION_TICK,
+                         "schedule": timedelta(seconds=settings.station_tick_seconds)},
     }
     app.conf.bantin_settings = settings
     from workers import tasks

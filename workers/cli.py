@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from audio.vocabulary import STYLES, VOICES
-from service.queue import extras_queue
+from service.queue import worker_queues
 from service.roles import ROLES
 from service.settings import Settings
 
@@ -24,7 +24,7 @@ def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
     app = make_celery(settings)
     argv = ["worker", "--loglevel", args.loglevel, "--concurrency", str(args.concurrency),
-            "--prefetch-multiplier", "1", "-Q", f"{settings.queue},{extras_queue(settings)}",
+            "--prefetch-multiplier", "1", "-Q", ",".join(worker_queues(settings)),
             "--without-gossip", "--without-mingle"]
     if args.beat:
         argv += ["--beat", "--schedule", str(settings.var_dir / "celerybeat-schedule")]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +21,30 @@ from audio.vocabulary import Style, style_for
 from service.document import Document, Sentence, build_document
 from service.lexicon import respellings
 from service.models import Bulletin, BulletinVersion, Rendition
+from service.station.vocabulary import EMERGENCY, HAZARDS
+
+
+@dataclass(frozen=True)
+class Emergency:
+    """What an emergency broadcast says around the bulletin: when it was issued (the
+    station's wall clock), the hazard, the risk level, and the instruction to repeat."""
+
+    issued_local: datetime | None
+    hazard_label: str
+    risk_level: int | None
+    instruction: str
+
+    def key(self) -> list[object]:
+        issued = self.issued_local.isoformat() if self.issued_local else None
+        return [issued, self.hazard_label, self.risk_level, self.instruction]
+
+
+def emergency_of(b: Bulletin, tz: ZoneInfo) -> Emergency | None:
+    if b.priority != EMERGENCY:
+        return None
+    issued = b.issued_at.replace(tzinfo=UTC).astimezone(tz) if b.issued_at else None
+    return Emergency(issued, HAZARDS.get(b.hazard or "", ""), b.risk_level,
+                     b.instruction or b.lead)
 
 
 @dataclass(frozen=True)
@@ -39,6 +64,8 @@ class Job:
     spoken: tuple[str, ...] | None = None
     #: the normalizer's audit warnings, "Câu N: …"
     warnings: tuple[str, ...] = ()
+    #: set for an emergency: its broadcast files are framed as one
+    emergency: Emergency | None = None
 
     @property
     def style(self) -> Style:
@@ -79,7 +106,8 @@ def new_job(rendition_id: int, title: str, lead: str, paragraphs: list[str], aut
                published_at, source, tuple(lexicon))
 
 
-def from_rendition(s: Session, r: Rendition, default_engines: tuple[str, ...]) -> Job:
+def from_rendition(s: Session, r: Rendition, default_engines: tuple[str, ...],
+                   tz: ZoneInfo | None = None) -> Job:
     """The job for a rendition row, with the spoken forms it stored if it has them."""
     b = s.get(Bulletin, r.bulletin_id)
     if b is None:
@@ -91,6 +119,7 @@ def from_rendition(s: Session, r: Rendition, default_engines: tuple[str, ...]) -
                   engines=tuple(e for e in r.engines.split(",") if e) or default_engines,
                   voice=r.voice, rate=r.rate, published_at=b.published_at, source=b.source,
                   lexicon=respellings(s, b.source, b.id))
+    job = replace(job, emergency=emergency_of(b, tz or ZoneInfo("Asia/Ho_Chi_Minh")))
     if r.spoken is not None and len(r.spoken) == len(job.sentences):
         job = job.with_spoken(r.spoken)
     return job

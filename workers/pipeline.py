@@ -28,6 +28,7 @@ from service.db import session_scope
 from service.lexicon import respellings
 from service.models import Bulletin, Rendition, utcnow
 from service.rendition_view import FileRecord, ProfileStatus, RenditionStatus
+from service.station import downloads
 from workers import jobstate as state
 from workers import produce
 from workers.context import WorkerContext
@@ -63,7 +64,7 @@ def claim(ctx: WorkerContext, rendition_id: int) -> Job | None:
             return None
         r = s.get(Rendition, rendition_id)
         assert r is not None
-        job = from_rendition(s, r, ctx.settings.tts_engines)
+        job = from_rendition(s, r, ctx.settings.tts_engines, ctx.settings.tz)
         r.progress_total, r.progress_done = len(job.sentences), 0
         return job
 
@@ -140,6 +141,8 @@ def _produce(ctx: WorkerContext, job: Job) -> str:
             r.normalizer_version, r.warnings = NORMALIZER_VERSION, warnings[:200]
             r.progress_done, r.finished_at, r.error = len(job.sentences), utcnow(), None
             r.content_key = key
+            bulletin_id = r.bulletin_id
+        downloads.remember(ctx.sessions, {f.name: f.kind for f in files}, bulletin_id)
     except PermanentEngineError as exc:
         state.fail(ctx, rid, str(exc))
         return "failed"
@@ -153,6 +156,12 @@ def _produce(ctx: WorkerContext, job: Job) -> str:
         "rendition": rid, "duration_ms": out.duration_ms, "engine": out.engine,
         "engine_calls": out.engine_calls, "stages": stages.rounded()}))
     return "ready"
+
+
+def is_emergency(ctx: WorkerContext, rendition_id: int) -> bool:
+    with ctx.sessions() as s:
+        r = s.get(Rendition, rendition_id)
+        return r is not None and r.bulletin.priority == "emergency"
 
 
 def _has_extra(profile: str) -> bool:
@@ -174,9 +183,10 @@ def content_key(ctx: WorkerContext, job: Job) -> str:
     """Everything that decides the audio: the written text (cues point into it), the
     normalizer and lexicon (what is said), voice, rate, engines and output settings."""
     lexicon = sorted((e.written, e.spoken) for e in job.lexicon)
+    emergency = job.emergency.key() if job.emergency else None
     blob = json.dumps([NORMALIZER_VERSION, job.doc.text, lexicon, job.engines, job.voice,
                        job.rate, ctx.settings.audio_profiles, ctx.settings.station_name,
-                       produce.OUTPUT_VERSION], ensure_ascii=False)
+                       produce.OUTPUT_VERSION, emergency], ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -233,8 +243,9 @@ def produce_extra(ctx: WorkerContext, rendition_id: int, profile: str) -> str:
         if all(k in (r.files or {}) for k in _extra_kinds(profile)):
             state.set_profile(ctx, rendition_id, profile, ProfileStatus.READY)
             return "exists"  # reused from an identical rendition
-        job = from_rendition(s, r, ctx.settings.tts_engines)
+        job = from_rendition(s, r, ctx.settings.tts_engines, ctx.settings.tz)
         engines = (r.engine,) if r.engine else job.engines
+        bulletin_id = r.bulletin_id
     # A worker killed mid-profile (out of memory, say) gets the task again: count the
     # attempts so a profile that kills workers stops after a few instead of looping.
     attempts = state.profile_attempt(ctx, rendition_id, profile)
@@ -263,6 +274,7 @@ def produce_extra(ctx: WorkerContext, rendition_id: int, profile: str) -> str:
                for k, v in stages.rounded().items()}
     state.set_profile(ctx, rendition_id, profile, ProfileStatus.READY, files=stored,
                       stages=seconds)
+    downloads.remember(ctx.sessions, {v["name"]: k for k, v in stored.items()}, bulletin_id)
     log.info("rendition profile ready %s", json.dumps({
         "rendition": rendition_id, "profile": profile, "stages": stages.rounded()}))
     return "ready"

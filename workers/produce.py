@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from audio.assemble import Part, SentenceClip, bulletin_header, header_part
+from audio.attention import emergency_header, reminder
 from audio.engines.chain import EngineChain
 from audio.mastering import EncodedFile, encode_profile
 from audio.media import AudioSegment
@@ -25,6 +26,7 @@ from audio.profiles import get_profile
 from audio.segmented import BlobStore, encode_segmented_mp3
 from audio.stages import Stages, maybe
 from audio.tags import Meta
+from audio.text import normalize
 from audio.timing import cue_dicts
 from audio.vocabulary import WEB, audio_kind
 from workers.job import Job
@@ -154,9 +156,27 @@ def produce_profile(chain: EngineChain, job: Job, name: str, station: str,
                                      stages=stages))
     rate = job.rate * profile.synthesis_rate
     header = bulletin_header(station, _day(job), job.style)
+    closing: list[str] = []
+    if job.emergency is not None and profile.chime:
+        # A broadcast emergency: the attention signal, "Thông báo khẩn cấp" twice and the
+        # issue time first (every replay says when it was issued), the instruction again
+        # at the end.
+        e = job.emergency
+        profile = profile.with_overrides(signal="attention")
+        header = emergency_header(station, e.issued_local, e.hazard_label, e.risk_level,
+                                  job.style)
+        if e.instruction.strip():
+            closing = [normalize(reminder(e.instruction), style=job.style,
+                                 lexicon=job.lexicon).text]
     with maybe(stages, f"synthesize:{name}"):
-        result = chain.synthesize([header.spoken, *spoken], job.voice, rate, batch=BATCH)
-    parts = [header_part(result.clips[0], header), *parts_for(job, result.clips[1:])]
+        result = chain.synthesize([header.spoken, *spoken, *closing], job.voice, rate,
+                                  batch=BATCH)
+    clips = result.clips[1:len(result.clips) - len(closing)]
+    parts = [header_part(result.clips[0], header), *parts_for(job, clips)]
+    if closing:
+        parts.append(Part("paragraph", [SentenceClip(result.clips[-1], None, None,
+                                                     reminder(job.emergency.instruction)
+                                                     if job.emergency else "")]))
     return _files(encode_profile(parts, profile, meta_for(job, station), stages=stages))
 
 

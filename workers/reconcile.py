@@ -10,7 +10,7 @@ from celery import Celery
 from service.bulletins import stale_renditions
 from service.db import session_scope
 from service.models import Rendition, utcnow
-from service.queue import SYNTHESIZE
+from service.queue import SYNTHESIZE, queue_for
 from workers.context import WorkerContext
 
 log = logging.getLogger(__name__)
@@ -22,11 +22,13 @@ def reconcile(ctx: WorkerContext, app: Celery) -> int:
     silent = timedelta(seconds=ctx.settings.heartbeat_timeout_seconds)
     with session_scope(ctx.sessions) as s:
         ids = stale_renditions(s, now - resend, now - silent, now - timedelta(seconds=15))
+        queues: dict[int, str] = {}
         for rid in ids:
             r = s.get(Rendition, rid)
             if r is not None:
                 r.enqueued_at = now
+                queues[rid] = queue_for(ctx.settings, r.bulletin.priority)
     for rid in ids:
-        app.send_task(SYNTHESIZE, args=[rid])
+        app.send_task(SYNTHESIZE, args=[rid], queue=queues.get(rid))
         log.info("reconciler re-sent rendition %s", rid)
     return len(ids)

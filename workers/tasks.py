@@ -7,7 +7,17 @@ from typing import Any
 
 from celery import Celery
 
-from service.queue import EXTRAS, LEXICON_CHANGED, LISTEN, RECONCILE, SYNTHESIZE, extras_queue
+from service.queue import (
+    ASSEMBLE,
+    EXTRAS,
+    LEXICON_CHANGED,
+    LISTEN,
+    RECONCILE,
+    STATION_TICK,
+    SYNTHESIZE,
+    emergency_queue,
+    extras_queue,
+)
 from workers.context import WorkerContext
 
 log = logging.getLogger(__name__)
@@ -43,9 +53,14 @@ def register(app: Celery) -> None:
             jobstate.requeue(context(app), int(rendition_id), str(exc), backoff)
             raise self.retry(countdown=backoff, exc=exc) from exc
         if outcome == "ready":
-            for profile in settings.audio_profiles:
-                app.send_task(EXTRAS, args=[int(rendition_id), profile],
-                              queue=extras_queue(settings))
+            # An emergency's broadcast files are what the station waits for: they skip
+            # the extras backlog too, loudspeaker first.
+            urgent = pipeline.is_emergency(context(app), int(rendition_id))
+            queue = emergency_queue(settings) if urgent else extras_queue(settings)
+            profiles = sorted(settings.audio_profiles,
+                              key=lambda p: (not urgent or p != "loudspeaker"))
+            for profile in profiles:
+                app.send_task(EXTRAS, args=[int(rendition_id), profile], queue=queue)
         return outcome
 
     @app.task(name=EXTRAS, acks_late=True, max_retries=0,
@@ -64,6 +79,25 @@ def register(app: Celery) -> None:
         """A "Nghe thử" sample: one sentence, named by the web app that waits for it."""
         return pipeline.listen(context(app), str(name), str(text), str(voice), float(rate),
                                str(source))
+
+    @app.task(name=ASSEMBLE, acks_late=True, max_retries=0,
+              soft_time_limit=settings.extras_time_limit,
+              time_limit=settings.extras_time_limit + 30)
+    def assemble_edition(edition_id: int) -> str:
+        """One programme edition: the stitched loudspeaker file of one broadcast time."""
+        from workers import editions
+
+        return editions.assemble(context(app), int(edition_id))
+
+    @app.task(name=STATION_TICK, ignore_result=True, time_limit=120)
+    def station_tick(now: str | None = None) -> list[int]:
+        """The beat's clock for programmes (`now`, ISO UTC, only for tests and replays)."""
+        from datetime import datetime
+
+        from workers import editions
+
+        when = datetime.fromisoformat(now).replace(tzinfo=None) if now else None
+        return editions.tick(context(app), when)
 
     @app.task(name=RECONCILE, ignore_result=True)
     def reconcile() -> int:

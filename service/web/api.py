@@ -15,6 +15,7 @@ from service.preview import preview_fields
 from service.publication import Audience
 from service.queue import LISTEN
 from service.rendition_view import bulletin_view
+from service.station import rules as broadcast_rules
 from service.validation import (
     ValidationError,
     clean_string,
@@ -48,7 +49,7 @@ def _accepted(b: Bulletin, status: int = 202,
 def create() -> Response:
     actor = require_actor("submit")
     data, parsed = submitted_fields()
-    item = validate_bulletin(data, settings().max_text_chars)
+    item = validate_bulletin(data, settings().max_text_chars, settings().tz)
     s = db()
     same = uc.duplicates_of(s, item)
     b = uc.create_bulletin(s, settings(), item, by=actor.name)
@@ -78,7 +79,8 @@ def edit(bulletin_id: int) -> Response:
     data = read_json_object()
     current = {"title": b.title, "lead": b.lead, "body": b.body, "author": b.author,
                "published_at": b.published_at.isoformat() if b.published_at else None,
-               "source_url": b.source_url, "source": b.source or None}
+               "source_url": b.source_url, "source": b.source or None,
+               **broadcast_rules.as_fields(b)}
     unknown = set(data) - set(current) - {"voice", "rate", "engine"}
     if unknown:
         name = sorted(unknown)[0]
@@ -87,7 +89,7 @@ def edit(bulletin_id: int) -> Response:
         raise ValidationError("source", "Không đổi được nguồn của bản tin đã gửi.",
                               "The source of a submitted bulletin cannot change.")
     merged = {k: v for k, v in {**current, **data}.items() if v is not None}
-    item = validate_bulletin(merged, settings().max_text_chars)
+    item = validate_bulletin(merged, settings().max_text_chars, settings().tz)
     same = uc.duplicates_of(s, item, exclude=b.id)
     r = uc.edit_bulletin(s, settings(), b, item, by=actor.name)
     audit.record(s, actor, "edit", b.id, b.version, rendition=r.id)
@@ -156,7 +158,7 @@ def preview() -> Response:
     data, parsed = submitted_fields()
     if not isinstance(data, dict):
         raise ValidationError("body", "Phải là đối tượng JSON.", "Must be a JSON object.", 400)
-    item = validate_bulletin(data, settings().max_text_chars)
+    item = validate_bulletin(data, settings().max_text_chars, settings().tz)
     result = preview_fields(db(), item, settings().tts_voice, style=request.args.get("style"))
     if parsed is not None:
         result["parsed"] = parsed

@@ -67,13 +67,23 @@ def create_app(settings: Settings | None = None, *, sender: Sender | None = None
     request_context.install(app)
     auth.install(app)
 
-    from service.web import accounts, api, feeds, files, lexicon_api, newsroom, pages
+    from service.web import (
+        accounts,
+        api,
+        feeds,
+        files,
+        lexicon_api,
+        newsroom,
+        operator,
+        pages,
+        station,
+    )
 
     # Ids are 32-bit in every database we run on: a larger number is a 404, not a 500.
     app.url_map.converters["int"] = BoundedInt
 
     for blueprint in (api.bp, lexicon_api.bp, pages.bp, files.bp, feeds.bp, accounts.bp,
-                      newsroom.bp):
+                      newsroom.bp, station.bp, operator.bp):
         app.register_blueprint(blueprint)
     security.install(app, settings)
 

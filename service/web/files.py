@@ -6,12 +6,13 @@ re-render produces new names. Timings are also served at stable per-bulletin URL
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, send_file
+from flask import Blueprint, abort, redirect, request, send_file
 from werkzeug.wrappers import Response
 
 from service.rendition_view import bulletin_view
+from service.station import downloads
 from service.web.auth import audience, visible_or_404
-from service.web.request_context import storage
+from service.web.request_context import db, settings, storage
 
 bp = Blueprint("files", __name__)
 
@@ -37,16 +38,27 @@ def audio(name: str) -> Response:
     resp.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
     resp.headers["Accept-Ranges"] = "bytes"
     resp.headers["Access-Control-Allow-Origin"] = "*"
+    if _wants_download():
+        known = downloads.describe(db(), name, settings().tz)
+        day, title = known if known else (None, f"bantin-{name.split('.')[0][:12]}")
+        resp.headers["Content-Disposition"] = downloads.content_disposition(day, title, ext)
+        # the same URL without ?download is the inline file: caches keep them apart
+        resp.headers["Cache-Control"] = "private, max-age=3600"
     return resp
 
 
+def _wants_download() -> bool:
+    return request.args.get("download") in ("1", "true")
+
+
 def _current_file(bulletin_id: int, kind: str) -> str:
-    """The storage name of the playing rendition's file of `kind` (404 if none)."""
+    """The path of the playing rendition's file of `kind` (404 if none); a download
+    keeps asking for one."""
     ready = bulletin_view(visible_or_404(bulletin_id), audience=audience()).playing
     record = ready.stored.get(kind) if ready else None
     if record is None:
         abort(404)
-    return record.name
+    return record.name + ("?download=1" if _wants_download() else "")
 
 
 @bp.get("/bulletins/<int:bulletin_id>/timings.json")

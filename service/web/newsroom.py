@@ -71,7 +71,7 @@ def submit() -> Response:
             "author": parsed.author, "voice": voice, "source": source,
             "published_at": parsed.published_at.isoformat() if parsed.published_at else None}
     try:
-        item = validate_bulletin(data, settings().max_text_chars)
+        item = validate_bulletin(data, settings().max_text_chars, settings().tz)
     except ValidationError as err:
         label = FIELD_LABELS.get(err.field, err.field)
         errors = [{"field": err.field, "message": f"{label}: {err.message}"}]
