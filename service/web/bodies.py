@@ -7,6 +7,7 @@ Vietnamese error naming `body` (or `Content-Type`) with a 4xx status.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from flask import request
@@ -56,6 +57,29 @@ def read_json_object(optional: bool = False) -> dict[str, Any]:
     return data
 
 
+#: broadcast rules a form or a text/plain query string carries as strings
+BROADCAST_FORM = ("priority", "category", "hazard", "risk_level", "expires", "repeat_minutes",
+                  "instruction", "issued_at")
+_WHOLE_NUMBERS = ("risk_level", "repeat_minutes")
+
+
+def broadcast_fields(values: Mapping[str, str]) -> dict[str, Any]:
+    """The broadcast fields given as strings, typed as the JSON API takes them (a
+    number that is not one is an error naming its field; blanks are left out)."""
+    out: dict[str, Any] = {}
+    for key in BROADCAST_FORM:
+        raw = (values.get(key) or "").strip()
+        if not raw:
+            continue
+        if key in _WHOLE_NUMBERS:
+            if not (raw.isascii() and raw.isdigit()):
+                raise ValidationError(key, "Phải là số nguyên.", "Must be a whole number.")
+            out[key] = int(raw)
+        else:
+            out[key] = raw
+    return out
+
+
 def submitted_fields() -> tuple[dict[str, Any], dict[str, Any] | None]:
     """JSON fields, or fields parsed from a text/plain portal paste (and what was parsed)."""
     mimetype = request.mimetype
@@ -71,6 +95,7 @@ def submitted_fields() -> tuple[dict[str, Any], dict[str, Any] | None]:
         for key in ("voice", "engine", "source"):
             if request.args.get(key):
                 data[key] = request.args[key]
+        data.update(broadcast_fields(request.args))
         if request.args.get("rate"):
             try:
                 data["rate"] = float(request.args["rate"])

@@ -20,14 +20,22 @@ from service.paste import parse_paste
 from service.publication import STATE_LABELS, Audience, State
 from service.rendition_view import bulletin_view
 from service.roles import allows
+from service.station.vocabulary import HAZARDS, PRIORITIES, RISK_COLOURS
 from service.validation import ValidationError, validate_bulletin
 from service.web.auth import current_actor, require_actor
+from service.web.bodies import BROADCAST_FORM, broadcast_fields
 from service.web.pages import render_page
 from service.web.request_context import bulletin_or_404, db, settings
 
 bp = Blueprint("editor", __name__)
 FIELD_LABELS = {"title": "Tiêu đề", "body": "Nội dung", "lead": "Sapo", "author": "Tác giả",
-                "voice": "Giọng đọc", "published_at": "Ngày đăng", "source": "Nguồn"}
+                "voice": "Giọng đọc", "published_at": "Ngày đăng", "source": "Nguồn",
+                "priority": "Mức ưu tiên", "category": "Chuyên mục",
+                "hazard": "Loại thiên tai, sự cố", "risk_level": "Cấp độ rủi ro",
+                "expires": "Hết hiệu lực", "repeat_minutes": "Phát lại",
+                "instruction": "Hướng dẫn", "issued_at": "Phát hành lúc"}
+#: form controls of their own (every other field lives in the pasted text)
+FORM_FIELDS = ("voice", "source", *BROADCAST_FORM)
 
 
 def _sign_in_first() -> Response | None:
@@ -45,14 +53,15 @@ def _rows(q: Any) -> list[Any]:
 
 def _editor_page(status: int = 200, errors: list[dict[str, str]] | None = None,
                  paste: str = "", voice: str | None = None,
-                 source: str | None = None) -> Response:
+                 source: str | None = None, form: dict[str, str] | None = None) -> Response:
     actor = require_actor("submit")
     mine = _rows(select(Bulletin).where(Bulletin.created_by == actor.name)
                  .order_by(Bulletin.id.desc()))
     return render_page("editor.html", status, limit=settings().max_text_chars,
                        default_voice=voice or settings().tts_voice, mine=mine,
                        errors=errors or [], paste=paste, source=source,
-                       STATE_LABELS=STATE_LABELS)
+                       STATE_LABELS=STATE_LABELS, form=form or {}, FORM_FIELDS=FORM_FIELDS,
+                       PRIORITIES=PRIORITIES, HAZARDS=HAZARDS, RISK_COLOURS=RISK_COLOURS)
 
 
 @bp.get("/editor")
@@ -70,12 +79,14 @@ def submit() -> Response:
     data = {"title": parsed.title or None, "lead": parsed.lead, "body": parsed.body or None,
             "author": parsed.author, "voice": voice, "source": source,
             "published_at": parsed.published_at.isoformat() if parsed.published_at else None}
+    form = {k: request.form.get(k, "").strip() for k in BROADCAST_FORM}
     try:
+        data.update(broadcast_fields(form))
         item = validate_bulletin(data, settings().max_text_chars, settings().tz)
     except ValidationError as err:
         label = FIELD_LABELS.get(err.field, err.field)
         errors = [{"field": err.field, "message": f"{label}: {err.message}"}]
-        return _editor_page(err.status, errors, paste, voice, source)
+        return _editor_page(err.status, errors, paste, voice, source, form)
     s = db()
     b = uc.create_bulletin(s, settings(), item, by=actor.name)
     audit.record(s, actor, "create", b.id, b.version, source=b.source, via_form=True)

@@ -8,6 +8,7 @@ JavaScript makes the same buttons instant and keeps using the same cookie.
 from __future__ import annotations
 
 import unicodedata
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, make_response, render_template, request
@@ -20,6 +21,7 @@ from service.document import build_document
 from service.models import Bulletin
 from service.publication import STATE_LABELS, Audience
 from service.rendition_view import BulletinView, RenditionStatus, bulletin_view
+from service.station.vocabulary import RISK_COLOURS
 from service.web.auth import audience, visible_or_404
 from service.web.request_context import db, settings
 
@@ -161,6 +163,14 @@ def embed_snippet(embed_url: str, title: str) -> str:
             'width="100%" height="420" loading="lazy"></iframe>')
 
 
+def _local(at: datetime | None) -> str | None:
+    """A stored UTC time as the station's clock reads it: "14:30 ngày 01/12/2026"."""
+    if at is None:
+        return None
+    local = at.replace(tzinfo=UTC).astimezone(settings().tz)
+    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+
+
 def _reading_context(b: Bulletin) -> dict[str, Any]:
     view = bulletin_view(b, audience=audience())
     t = view.text
@@ -186,6 +196,9 @@ def _reading_context(b: Bulletin) -> dict[str, Any]:
     return {
         "b": b,
         "view": view,
+        "RISK_COLOURS": RISK_COLOURS,
+        "issued_local": _local(b.issued_at),
+        "expires_local": _local(b.expires_at),
         "state_label": STATE_LABELS[b.state] if view.audience == Audience.STAFF else None,
         "heading": shown_title,
         "blocks": blocks,

@@ -33,14 +33,21 @@
     "title": "Tiêu đề", "lead": "Sapo", "body": "Nội dung", "author": "Tác giả",
     "published_at": "Ngày đăng", "source_url": "Đường dẫn nguồn", "source": "Nguồn",
     "voice": "Giọng đọc", "rate": "Tốc độ", "engine": "Bộ đọc", "Content-Type": "Kiểu nội dung",
-    "language": "Ngôn ngữ", "csrf_token": "Phiên làm việc"
+    "language": "Ngôn ngữ", "csrf_token": "Phiên làm việc",
+    "priority": "Mức ưu tiên", "category": "Chuyên mục", "hazard": "Loại thiên tai, sự cố",
+    "risk_level": "Cấp độ rủi ro", "expires": "Hết hiệu lực", "repeat_minutes": "Phát lại",
+    "instruction": "Hướng dẫn", "issued_at": "Phát hành lúc"
   };
+  // Broadcast rules have controls of their own and travel as query parameters.
+  var BROADCAST = ["priority", "category", "hazard", "risk_level", "expires", "repeat_minutes",
+                   "instruction"];
   // Which form control to mark invalid for an API field: everything parsed from the paste
   // lives in the one textarea; the voice in its select.
   var PASTED = ["title", "lead", "body", "author", "published_at", "source_url", "language"];
   function controlFor(field, status) {
     if (field === "voice") { return form.voice; }
     if (field === "source") { return form.source; }
+    if (BROADCAST.indexOf(field) >= 0 && form[field]) { return form[field]; }
     if (PASTED.indexOf(field) >= 0) { return form.paste; }
     return null;
   }
@@ -136,7 +143,12 @@
                    "X-CSRFToken": csrf};
     var voice = encodeURIComponent(form.voice.value);
     var source = form.source ? encodeURIComponent(form.source.value.trim()) : "";
-    return fetch(url + "?voice=" + voice + (source ? "&source=" + source : ""), {method: "POST", headers: headers, body: form.paste.value,
+    var rules = BROADCAST.map(function (name) {
+      var control = form[name];
+      var value = control ? control.value.trim() : "";
+      return value ? "&" + name + "=" + encodeURIComponent(value) : "";
+    }).join("");
+    return fetch(url + "?voice=" + voice + (source ? "&source=" + source : "") + rules, {method: "POST", headers: headers, body: form.paste.value,
                                            credentials: "same-origin"})
       .then(function (r) { return r.json().then(function (d) { return {ok: r.ok, status: r.status, data: d}; }); })
       .catch(function () { return {ok: false, status: 0, data: {error: {message: "Không kết nối được máy chủ."}}}; });
