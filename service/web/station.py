@@ -8,6 +8,7 @@ permission, alerts need `alerts` (they publish at once), a cancel needs `publish
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
@@ -18,6 +19,7 @@ from service import bulletins as uc
 from service.models import Edition, Programme, utcnow
 from service.rendition_view import FileRecord
 from service.station import playlist, schedule
+from service.station.day_plan import day_plan
 from service.station.alerts import import_alert
 from service.station.cap import parse_cap
 from service.station.programmes import (
@@ -187,3 +189,21 @@ def cancel(bulletin_id: int) -> Response:
     audit.record(s, actor, "cancel", b.id, b.version)
     s.commit()
     return jsonify({"id": b.id, "stopped_at": _utc(b.stopped_at)})
+
+
+@bp.get("/api/v1/station/schedule")
+def day_schedule() -> Response:
+    """`?date=2026-12-01` (the station's day; today by default): every programme
+    broadcast and every emergency replay of the day, in order."""
+    cfg = settings()
+    raw = request.args.get("date")
+    try:
+        if raw is not None and not raw.isascii():
+            raise ValueError(raw)
+        day = date.fromisoformat(raw) if raw else schedule.local_day(utcnow(), cfg.tz)
+    except ValueError as exc:
+        raise ValidationError("date", "Ngày phải có dạng 2026-12-01.",
+                              "date must look like 2026-12-01.", 400) from exc
+    items = day_plan(db(), day, cfg.tz, cfg.public_url)
+    return jsonify({"date": day.isoformat(), "timezone": cfg.station_timezone,
+                    "items": [b.to_json(cfg.tz) for b in items]})

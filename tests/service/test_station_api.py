@@ -282,3 +282,36 @@ def test_alerts_need_cap_and_rights(client: Any, auth: dict[str, str],
     resp = client.post("/api/v1/alerts", data=b"x" * (300 * 1024),
                        headers={**approver_auth, **xml})
     assert resp.status_code == 413
+
+
+def test_a_day_of_repeats_and_programmes(client: Any, app: Flask, auth: dict[str, str],
+                                         publish: Any, operator_auth: dict[str, str]) -> None:
+    """A storm warning issued 07:10, every two hours, expiring 19:00; programmes at 06:00
+    and 17:00; then the warning is cancelled at 12:00 (simulated day: 2030-01-02)."""
+    bid = create(client, auth, **{**EMERGENCY, "issued_at": "2030-01-02T07:10",
+                                  "expires": "2030-01-02T19:00"}).get_json()["id"]
+    _ready_loudspeaker(app, bid)
+    draft = create(client, auth, **{**EMERGENCY, "title": "Chưa duyệt",
+                                    "issued_at": "2030-01-02T08:00"}).get_json()["id"]
+    publish(bid)
+    client.post("/api/v1/programmes", json={"name": "Bản tin", "times": ["06:00", "17:00"]},
+                headers=operator_auth)
+
+    def plan() -> list[tuple[str, str, int | None]]:
+        body = client.get("/api/v1/station/schedule?date=2030-01-02").get_json()
+        assert body["timezone"] == "Asia/Ho_Chi_Minh"
+        return [(i["local"], i["kind"], i["bulletin_id"]) for i in body["items"]]
+
+    assert plan() == [("06:00", "programme", None), ("07:10", "repeat", bid),
+                      ("09:10", "repeat", bid), ("11:10", "repeat", bid),
+                      ("13:10", "repeat", bid), ("15:10", "repeat", bid),
+                      ("17:00", "programme", None), ("17:10", "repeat", bid)]
+    assert all(b != draft for _t, _k, b in plan())
+    from datetime import datetime
+
+    _set(app, bid, stopped_at=datetime(2030, 1, 2, 5, 0))  # 12:00 in Hà Nội
+    assert [t for t, kind, _b in plan() if kind == "repeat"] == ["07:10", "09:10", "11:10"]
+    assert plan()[-1] == ("17:00", "programme", None)
+    after = client.get("/api/v1/station/schedule?date=2030-01-03").get_json()["items"]
+    assert [i["kind"] for i in after] == ["programme", "programme"]  # nothing after expiry
+    assert client.get("/api/v1/station/schedule?date=２０３０-01-02").status_code == 400
