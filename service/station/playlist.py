@@ -36,9 +36,10 @@ class Entry:
         return self.view.bulletin
 
 
-def today(s: Session, tz: ZoneInfo, now: datetime, base: str, source: str | None = None,
-          ) -> list[Entry]:
-    """The day's published bulletins with a loudspeaker file, in broadcast order."""
+def on_air(s: Session, tz: ZoneInfo, now: datetime, base: str, source: str | None = None,
+           ) -> list[BulletinView]:
+    """What may play today, in broadcast order, whether its loudspeaker file is ready or
+    not (the operator's board shows both; the playlist only the ready ones)."""
     start, end = schedule.day_bounds(schedule.local_day(now, tz), tz)
     standing = ((Bulletin.priority == EMERGENCY) | Bulletin.repeat_minutes.is_not(None)) \
         & (Bulletin.expires_at > now)
@@ -49,12 +50,20 @@ def today(s: Session, tz: ZoneInfo, now: datetime, base: str, source: str | None
     if source:  # an emergency for no source in particular is for every station
         q = q.where(or_(Bulletin.source == source,
                         (Bulletin.priority == EMERGENCY) & (Bulletin.source == "")))
+    rows = sorted((b for b in s.scalars(q) if in_force(b, now)), key=broadcast_order)
+    return [bulletin_view(b, base, Audience.PUBLIC) for b in rows]
+
+
+def loudspeaker_file(view: BulletinView) -> AudioFile | None:
+    return view.playing.file(LOUDSPEAKER) if view.playing else None
+
+
+def today(s: Session, tz: ZoneInfo, now: datetime, base: str, source: str | None = None,
+          ) -> list[Entry]:
+    """The day's published bulletins with a loudspeaker file, in broadcast order."""
     out: list[Entry] = []
-    for b in sorted(s.scalars(q), key=broadcast_order):
-        if not in_force(b, now):
-            continue
-        view = bulletin_view(b, base, Audience.PUBLIC)
-        f = view.playing.file(LOUDSPEAKER) if view.playing else None
+    for view in on_air(s, tz, now, base, source):
+        f = loudspeaker_file(view)
         if f is not None:
             out.append(Entry(view, f))
     return out

@@ -141,7 +141,10 @@ def broadcast_order(b: Bulletin) -> tuple[int, int, datetime]:
 
 
 def in_force(b: Bulletin, at: datetime) -> bool:
-    """Not cancelled, not superseded, not expired at `at`."""
+    """Issued (an alert may be issued for later), not cancelled, not superseded, not
+    expired at `at`."""
+    if b.issued_at is not None and b.issued_at > at:
+        return False
     if b.stopped_at is not None and b.stopped_at <= at:
         return False
     return b.expires_at is None or at < b.expires_at
@@ -190,6 +193,13 @@ def queue_edition(s: Session, p: Programme, slot: datetime, by: str = "") -> Edi
 
 def latest_edition(s: Session, p: Programme) -> Edition | None:
     return s.scalar(select(Edition).where(Edition.programme_id == p.id)
+                    .order_by(Edition.scheduled_for.desc(), Edition.id.desc()).limit(1))
+
+
+def latest_ready_edition(s: Session, p: Programme) -> Edition | None:
+    """What the programme page plays (a newer edition may still be assembling)."""
+    return s.scalar(select(Edition).where(Edition.programme_id == p.id,
+                                          Edition.status == EditionStatus.READY)
                     .order_by(Edition.scheduled_for.desc(), Edition.id.desc()).limit(1))
 
 

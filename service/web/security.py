@@ -26,6 +26,10 @@ LIMITED: dict[str, tuple[str, list[str] | None]] = {
     "lexicon.delete": ("writes", None), "editor.submit": ("writes", None),
     "editor.review_action": ("writes", None), "api.preview": ("preview", None),
     "api.listen": ("preview", None),
+    "station.create_programme": ("writes", None), "station.show_programme": ("writes", ["PATCH"]),
+    "station.assemble": ("writes", None), "station.alerts": ("writes", None),
+    "station.cancel": ("writes", None), "operator.stop": ("writes", None),
+    "operator.assemble": ("writes", None), "operator.create_programme": ("writes", None),
     "accounts.login": ("login", ["POST"]),
 }
 

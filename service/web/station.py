@@ -19,9 +19,9 @@ from service import bulletins as uc
 from service.models import Edition, Programme, utcnow
 from service.rendition_view import FileRecord
 from service.station import playlist, schedule
-from service.station.day_plan import day_plan
 from service.station.alerts import import_alert
 from service.station.cap import parse_cap
+from service.station.day_plan import day_plan
 from service.station.programmes import (
     latest_edition,
     queue_edition,
