@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from service import audit
+from service import audit, bounds
 from service.accounts import Actor
 from service.models import Bulletin, BulletinVersion, Rendition, utcnow
 from service.outbox import send_after_commit
@@ -51,7 +51,9 @@ def _new_version(b: Bulletin, item: BulletinInput, number: int, by: str) -> Bull
 def create_bulletin(s: Session, settings: Settings, item: BulletinInput,
                     by: str = "") -> Bulletin:
     """Store a draft bulletin (version 1) and its first rendition; its job is sent when
-    `s` commits. Nobody outside the newsroom sees it until it is published."""
+    `s` commits. Nobody outside the newsroom sees it until it is published. Refused
+    (`ValidationError`) when what it says is over the bounds (`service.bounds`)."""
+    bounds.check_submission(s, item, settings)
     b = Bulletin(
         title=item.title, lead=item.lead, body=item.body, author=item.author,
         published_at=item.published_at, source_url=item.source_url, source=item.source,
@@ -69,6 +71,7 @@ def edit_bulletin(s: Session, settings: Settings, b: Bulletin, item: BulletinInp
     """A new text version with its own rendition. Unchanged sentences come from the
     sentence cache, so only the edited ones reach an engine; readers of a published
     bulletin keep hearing the published version until the new one is published."""
+    bounds.check_submission(s, item, settings, b.id)
     number = b.version + 1
     s.add(_new_version(b, item, number, by))
     b.title, b.lead, b.body, b.author = item.title, item.lead, item.body, item.author

@@ -8,8 +8,10 @@ from sqlalchemy.orm import Session
 
 from audio.text import NORMALIZER_VERSION, normalize
 from audio.vocabulary import STYLES, style_for
+from service import bounds
 from service.document import build_document
 from service.lexicon import respellings
+from service.settings import Settings
 from service.validation import BulletinInput
 
 #: a preview answers with at most this many sentences (the rest are counted, not shown),
@@ -17,18 +19,22 @@ from service.validation import BulletinInput
 MAX_SENTENCES = 400
 
 
-def preview_fields(s: Session, item: BulletinInput, default_voice: str,
+def preview_fields(s: Session, item: BulletinInput, settings: Settings,
                    style: str | None = None) -> dict[str, Any]:
     """The spoken form of every sentence, read in the style the worker will use: the
-    bulletin's voice decides it (`style_for`) unless the editor asks for another one."""
-    style = style if style in STYLES else style_for(item.voice or default_voice)
+    bulletin's voice decides it (`style_for`) unless the editor asks for another one.
+    Over the bounds of `service.bounds` it is the same 422 a submit would get."""
+    style = style if style in STYLES else style_for(item.voice or settings.tts_voice)
     lexicon = respellings(s, item.source)
     paragraphs = [p.strip() for p in item.body.split("\n") if p.strip()]
     doc = build_document(item.title, item.lead, paragraphs, item.author)
     sentences: list[dict[str, Any]] = []
     every = doc.sentences()
-    for sent in every[:MAX_SENTENCES]:
-        result = normalize(sent.text, style=style, lexicon=lexicon)
+    bounds.check_digit_runs(item)
+    results = [normalize(sent.text, style=style, lexicon=lexicon) for sent in every]
+    bounds.check(bounds.measure([r.text for r in results], item.rate or settings.tts_rate),
+                 settings)
+    for sent, result in zip(every[:MAX_SENTENCES], results, strict=False):
         sentences.append({
             "index": sent.index, "kind": sent.kind, "block": sent.block,
             "start": sent.start, "end": sent.end,

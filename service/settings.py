@@ -67,6 +67,11 @@ class Settings:
     piper_voices_dir: Path | None = None
     max_text_chars: int = 60_000  # whole bulletin, all fields together
     max_body_bytes: int = 512 * 1024
+    #: bounds on what a bulletin says (see `service.bounds`): spoken characters, sentences
+    #: and estimated minutes of audio at the slowest profile's rate
+    max_spoken_chars: int = 90_000
+    max_sentences: int = 1500
+    max_audio_minutes: float = 90.0
     public_url: str = "http://127.0.0.1:8000"
     station_name: str = "bantin"
     web_bind: str = "127.0.0.1:8000"
@@ -169,6 +174,9 @@ class Settings:
             piper_voices_dir=Path(piper_dir) if piper_dir else None,
             max_text_chars=_number(env, "MAX_TEXT_CHARS", 60_000),
             max_body_bytes=_number(env, "MAX_BODY_BYTES", 512 * 1024),
+            max_spoken_chars=_number(env, "MAX_SPOKEN_CHARS", 90_000),
+            max_sentences=_number(env, "MAX_SENTENCES", 1500),
+            max_audio_minutes=_number(env, "MAX_AUDIO_MINUTES", 90.0),
             public_url=env.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             station_name=env.get("STATION_NAME", "bantin"),
             web_bind=env.get("WEB_BIND", "127.0.0.1:8000"),

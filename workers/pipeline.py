@@ -23,12 +23,14 @@ from audio.errors import PermanentEngineError, TransientEngineError
 from audio.stages import Stages
 from audio.text import NORMALIZER_VERSION, normalize
 from audio.vocabulary import CAPTIONS, FIRST, TIMINGS, WEB, profile_kinds, style_for
+from service import bounds
 from service import bulletins as uc
 from service.db import session_scope
 from service.lexicon import respellings
 from service.models import Bulletin, Rendition, utcnow
 from service.rendition_view import FileRecord, ProfileStatus, RenditionStatus
 from service.station import downloads
+from service.validation import ValidationError
 from workers import jobstate as state
 from workers import produce
 from workers.context import WorkerContext
@@ -107,6 +109,11 @@ def _produce(ctx: WorkerContext, job: Job) -> str:
         with stages.time("normalize"):
             rest, rest_warnings = job.normalize(first)
         job = job.with_spoken([*opening, *rest], [*opening_warnings, *rest_warnings])
+        try:  # checked at submit too; a lexicon change may have come since
+            bounds.check(bounds.measure(job.spoken or (), job.rate), ctx.settings)
+        except ValidationError as exc:
+            state.fail(ctx, rid, exc.message)
+            return "failed"
         if len(job.sentences) > produce.EARLY_AFTER_SENTENCES:
             early = max(first + 1, int(len(job.sentences) * produce.EARLY_SHARE))
             with stages.time("opening"):

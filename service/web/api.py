@@ -159,7 +159,7 @@ def preview() -> Response:
     if not isinstance(data, dict):
         raise ValidationError("body", "Phải là đối tượng JSON.", "Must be a JSON object.", 400)
     item = validate_bulletin(data, settings().max_text_chars, settings().tz)
-    result = preview_fields(db(), item, settings().tts_voice, style=request.args.get("style"))
+    result = preview_fields(db(), item, settings(), style=request.args.get("style"))
     if parsed is not None:
         result["parsed"] = parsed
     return jsonify(result)

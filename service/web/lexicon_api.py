@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from service import audit
 from service.accounts import Actor
+from service.bounds import check_respelling
 from service.lexicon import affected_bulletins
 from service.models import Bulletin, LexiconEntry
 from service.outbox import task_after_commit
@@ -90,6 +91,7 @@ def upsert() -> Response:
     if any(ch.isdigit() for ch in spoken):
         raise ValidationError("spoken", "Cách đọc phải viết bằng chữ, không có chữ số.",
                               "The respelling must be words, without digits.")
+    check_respelling(written, spoken)
     s = db()
     row = s.scalar(select(LexiconEntry).where(LexiconEntry.written == written,
                                               LexiconEntry.source == source,
