@@ -36,7 +36,7 @@ LEXICON_MIN_SPOKEN = 40
 #: the longest run of digits read out (phone, account and ID numbers are under 20); a
 #: longer one is not news but a data dump, read digit by digit for minutes
 MAX_DIGIT_RUN = 40
-_DIGIT_RUN = re.compile(r"\d{%d,}" % (MAX_DIGIT_RUN + 1))
+_DIGIT_RUN = re.compile(rf"\d{{{MAX_DIGIT_RUN + 1},}}")
 
 
 @dataclass(frozen=True)
