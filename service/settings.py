@@ -75,6 +75,9 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     station_name: str = "bantin"
     web_bind: str = "127.0.0.1:8000"
+    #: reverse proxies in front of the web app (nginx in docker-compose: 1); their
+    #: X-Forwarded-For/-Proto/-Host are trusted, so rate limits see the real client
+    proxy_hops: int = 0
     queue: str = "bantin"
     audio_profiles: tuple[str, ...] = PROFILES
     reconcile_seconds: float = 30.0
@@ -130,6 +133,11 @@ class Settings:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.station_timezone)
 
+    @property
+    def engines_allowed(self) -> frozenset[str]:
+        """Every engine of a configured chain: what a request may ask for."""
+        return frozenset(self.tts_engines).union(*self.source_engines.values())
+
     def engines_for(self, source: str) -> tuple[str, ...]:
         return self.source_engines.get(source, self.tts_engines)
 
@@ -180,6 +188,7 @@ class Settings:
             public_url=env.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             station_name=env.get("STATION_NAME", "bantin"),
             web_bind=env.get("WEB_BIND", "127.0.0.1:8000"),
+            proxy_hops=_number(env, "PROXY_HOPS", 0),
             queue=env.get("BANTIN_QUEUE", "bantin"),
             audio_profiles=profiles,
             reconcile_seconds=_number(env, "RECONCILE_SECONDS", 30.0),

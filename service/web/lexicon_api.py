@@ -70,7 +70,7 @@ def list_entries() -> Response:
 @bp.post("")
 def upsert() -> Response:
     require_actor("lexicon_source")
-    data = read_json_object()
+    data = read_json_object(fields=frozenset({"written", "spoken", "source", "bulletin"}))
     written = _str_field(data, "written", 200)
     spoken = _str_field(data, "spoken", 400)
     source = _str_field(data, "source", 100, required=False)

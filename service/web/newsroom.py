@@ -82,7 +82,8 @@ def submit() -> Response:
     form = {k: request.form.get(k, "").strip() for k in BROADCAST_FORM}
     try:
         data.update(broadcast_fields(form))
-        item = validate_bulletin(data, settings().max_text_chars, settings().tz)
+        item = validate_bulletin(data, settings().max_text_chars, settings().tz,
+                             settings().engines_allowed)
     except ValidationError as err:
         label = FIELD_LABELS.get(err.field, err.field)
         errors = [{"field": err.field, "message": f"{label}: {err.message}"}]

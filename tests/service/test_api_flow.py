@@ -83,11 +83,22 @@ def test_rerender_with_another_engine(client: FlaskClient, auth: dict[str, str],
     bid = client.post("/api/v1/bulletins", data=json.dumps({"title": "T", "body": "Nội dung."}),
                       headers={**auth, "Content-Type": "application/json"}).get_json()["id"]
     resp = client.post(f"/api/v1/bulletins/{bid}/render",
-                       data=json.dumps({"engine": "piper,espeak", "voice": "south", "rate": 0.9}),
+                       data=json.dumps({"engine": "espeak", "voice": "south", "rate": 0.9}),
                        headers={**auth, "Content-Type": "application/json"})
     assert resp.status_code == 202
     shown = client.get(f"/api/v1/bulletins/{bid}", headers=auth).get_json()
-    assert shown["requested"] == {"engines": "piper,espeak", "voice": "south", "rate": 0.9}
+    assert shown["requested"] == {"engines": "espeak", "voice": "south", "rate": 0.9}
+    # the operator configured espeak only: no request reaches another engine
+    other = client.post(f"/api/v1/bulletins/{bid}/render", json={"engine": "piper,espeak"},
+                        headers=auth)
+    assert other.status_code == 422 and other.get_json()["error"]["field"] == "engine"
+    assert "espeak" in other.get_json()["error"]["message"]
+    typo = client.post(f"/api/v1/bulletins/{bid}/render", json={"voise": "south"},
+                       headers=auth)
+    assert typo.status_code == 422 and typo.get_json()["error"]["field"] == "voise"
+    form = client.post(f"/api/v1/bulletins/{bid}/render", data="voice=south",
+                       headers={**auth, "Content-Type": "application/x-www-form-urlencoded"})
+    assert form.status_code == 415 and form.get_json()["error"]["field"] == "Content-Type"
     assert queue_length(settings) == 2
     bad = client.post(f"/api/v1/bulletins/{bid}/render", data=json.dumps({"engine": "x"}),
                       headers={**auth, "Content-Type": "application/json"})

@@ -112,3 +112,12 @@ def test_the_worker_checks_again(ctx: WorkerContext) -> None:
             assert not (r.files or {}).get("mp3")
     finally:
         tight.close()
+
+
+def test_lexicon_writes_are_strict(client: Any, auth: dict[str, str]) -> None:
+    typo = client.post("/api/v1/lexicon", headers=auth, json={
+        "written": "UBND", "spoken": "ủy ban nhân dân", "source": "xa-a", "scope": "all"})
+    assert typo.status_code == 422 and typo.get_json()["error"]["field"] == "scope"
+    plain = client.post("/api/v1/lexicon", data='{"written": "A", "spoken": "a"}',
+                        headers={**auth, "Content-Type": "text/plain"})
+    assert plain.status_code == 415 and plain.get_json()["error"]["field"] == "Content-Type"

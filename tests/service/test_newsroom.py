@@ -446,3 +446,26 @@ def test_error_pages_are_vietnamese_pages(client: FlaskClient,
     forged = client.post("/editor", data={"paste": "x"})
     html = forged.get_data(as_text=True)
     assert forged.status_code == 400 and 'lang="vi"' in html and "Tải lại trang" in html
+
+
+@pytest.mark.parametrize("hops", [0, 1])
+def test_limits_count_the_client_behind_the_proxy(settings: Settings, hops: int) -> None:
+    """Behind nginx (`PROXY_HOPS=1`) each client has its own count; without a trusted
+    proxy, X-Forwarded-For is a header anyone can write and counts for nothing."""
+    from service.web.app import create_app
+    from workers.admin import migrate
+
+    cfg = replace(settings, rate_limit_bad_auth="3 per minute", proxy_hops=hops)
+    migrate(cfg)
+    app = create_app(cfg)
+    try:
+        client = app.test_client()
+
+        def guess(addr: str) -> int:
+            return int(submit(client, {"Authorization": "Bearer bt_guess",
+                                       "X-Forwarded-For": addr}).status_code)
+
+        assert [guess("203.0.113.7") for _ in range(4)] == [401, 401, 401, 429]
+        assert guess("198.51.100.9") == (401 if hops else 429)
+    finally:
+        app.extensions["bantin"]["engine"].dispose()
