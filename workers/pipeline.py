@@ -16,6 +16,7 @@ import json
 import logging
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import or_, select, update
 
 from audio.engines.chain import EngineChain
@@ -156,6 +157,11 @@ def _produce(ctx: WorkerContext, job: Job) -> str:
     except TransientEngineError as exc:
         # Every engine is busy or unreachable for now: the task retries later.
         raise RetryLater(exc.retry_after or 60.0, str(exc)) from exc
+    except SoftTimeLimitExceeded:
+        state.fail(ctx, rid, f"Tạo âm thanh quá thời gian cho phép "
+                             f"({ctx.settings.extras_time_limit:.0f} giây) và đã dừng. Hãy "
+                             "chia bản tin thành nhiều bản ngắn hơn hoặc báo quản trị viên.")
+        return "failed"
     except Exception as exc:
         state.fail(ctx, rid, _internal(exc))
         raise

@@ -39,7 +39,10 @@ def register(app: Celery) -> None:
 
     settings = app.conf.bantin_settings
 
-    @app.task(name=SYNTHESIZE, bind=True, acks_late=True, max_retries=5)
+    # Every task is bounded: attempts (retries, or counted on the row) and time.
+    @app.task(name=SYNTHESIZE, bind=True, acks_late=True, max_retries=5,
+              soft_time_limit=settings.extras_time_limit,
+              time_limit=settings.extras_time_limit + 30)
     def synthesize(self: Any, rendition_id: int) -> str:
         try:
             outcome = pipeline.run(context(app), int(rendition_id))
@@ -99,7 +102,7 @@ def register(app: Celery) -> None:
         when = datetime.fromisoformat(now).replace(tzinfo=None) if now else None
         return editions.tick(context(app), when)
 
-    @app.task(name=RECONCILE, ignore_result=True)
+    @app.task(name=RECONCILE, ignore_result=True, time_limit=120)
     def reconcile() -> int:
         from workers import reconcile as rec
 

@@ -15,12 +15,12 @@ from flask import Blueprint, Response, jsonify, make_response, render_template, 
 from markupsafe import escape
 from sqlalchemy import text
 
-from audio.vocabulary import AUDIO_KIND_LABELS
+from audio.vocabulary import AUDIO_KIND_LABELS, AUDIO_KINDS
 from service import bulletins as uc
 from service.document import build_document
 from service.models import Bulletin
 from service.publication import STATE_LABELS, Audience
-from service.rendition_view import BulletinView, RenditionStatus, bulletin_view
+from service.rendition_view import BulletinView, ProfileStatus, RenditionStatus, bulletin_view
 from service.station.vocabulary import RISK_COLOURS
 from service.web.auth import audience, visible_or_404
 from service.web.request_context import db, settings
@@ -110,10 +110,19 @@ def downloads(view: BulletinView) -> list[dict[str, Any]]:
     if ready is None:
         return []
     out = []
+    states = {p.name: p for p in ready.profiles}
     for kind, label in FORMAT_LABELS:
         f = ready.file(kind)
         if f is not None:
             out.append({"kind": kind, "label": label, "url": f.url, "size": _size(f.size)})
+            continue
+        # A file still being made, or given up: said so, never silently missing.
+        state = states.get(AUDIO_KINDS.get(kind, ("", ""))[0])
+        if state is not None and state.state != ProfileStatus.READY:
+            note = ("đang tạo" if state.state == ProfileStatus.PENDING
+                    else f"không tạo được: {state.error or 'lỗi không rõ'}")
+            out.append({"kind": kind, "label": label, "url": None, "size": None,
+                        "state": str(state.state), "note": note})
     if ready.has_captions:
         out.append({"kind": "vtt", "label": "Phụ đề WebVTT",
                     "url": f"/bulletins/{view.id}/captions.vtt", "size": None})

@@ -315,3 +315,30 @@ def test_a_day_of_repeats_and_programmes(client: Any, app: Flask, auth: dict[str
     after = client.get("/api/v1/station/schedule?date=2030-01-03").get_json()["items"]
     assert [i["kind"] for i in after] == ["programme", "programme"]  # nothing after expiry
     assert client.get("/api/v1/station/schedule?date=２０３０-01-02").status_code == 400
+
+
+def test_the_page_says_which_broadcast_files_are_missing(client: Any, app: Flask,
+                                                        auth: dict[str, str],
+                                                        publish: Any) -> None:
+    """"ready" never hides a missing loudspeaker or podcast file: each profile's state."""
+    bid = create(client, auth).get_json()["id"]
+    _ready_loudspeaker(app, bid)
+    with session_scope(app.extensions["bantin"]["sessions"]) as s:
+        b = s.get(Bulletin, bid)
+        assert b is not None
+        r = s.get(Rendition, b.current_rendition_id)
+        assert r is not None
+        r.files = {**(r.files or {}), "mp3": {"name": "ab" * 16 + ".mp3", "bytes": 5,
+                                              "profile": "web"}}
+        r.profiles = {"web": {"state": "pending"}, "loudspeaker": {"state": "ready"},
+                      "podcast": {"state": "failed", "error": "Hết chỗ trên đĩa."}}
+    publish(bid)
+    page = client.get(f"/bulletins/{bid}").get_data(as_text=True)
+    assert "Ogg Opus (nhỏ gọn): đang tạo" in page
+    assert "MP3 cho podcast: không tạo được: Hết chỗ trên đĩa." in page
+    assert 'href="/audio/' in page  # the ready ones are links
+    status = client.get(f"/bulletins/{bid}/status.json").get_json()
+    assert status["profiles"] == {"web": "pending", "loudspeaker": "ready", "podcast": "failed"}
+    states = {d["kind"]: d.get("state") for d in status["downloads"]}
+    assert states["ogg"] == "pending" and states["podcast"] == "failed"
+    assert states["loudspeaker"] is None and states["mp3"] is None

@@ -334,8 +334,10 @@
     if (!list || !list.length) { return; }
     var ul = make("ul", {"class": "downloads", "aria-labelledby": "tai-ve"});
     list.forEach(function (d) {
-      var a = make("a", {"href": d.url, "download": ""}, d.label + (d.size ? ", " + d.size : ""));
-      ul.appendChild(make("li")).appendChild(a);
+      // A profile still being made (or given up) is listed with its state, not a link.
+      var item = d.url ? make("a", {"href": d.url, "download": ""}, d.label + (d.size ? ", " + d.size : ""))
+        : make("span", {"class": "download-state", "data-state": d.state}, d.label + ": " + d.note);
+      ul.appendChild(make("li")).appendChild(item);
     });
     box.appendChild(make("h3", {"class": "downloads-title", "id": "tai-ve"}, "Tải về"));
     box.appendChild(ul);
