@@ -36,6 +36,8 @@ def post(client: FlaskClient, auth: dict[str, str], data: Any, **kw: Any) -> Any
         ({"title": "T", "body": "x", "engine": "siri"}, 422, "engine"),
         ({"title": "T", "body": "x", "colour": "red"}, 422, "colour"),
         ({"title": "T" * 501, "body": "x"}, 422, "title"),
+        ({"title": "T", "body": "x", "author": "A" * 201}, 422, "author"),
+        ({"title": "T", "body": "x", "lead": "L" * 5001}, 422, "lead"),
         ({"title": "T", "body": "a\x00b"}, 422, "body"),
         ([1, 2], 400, "body"),
     ],
