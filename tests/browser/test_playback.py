@@ -60,8 +60,29 @@ def test_audio_plays_seeks_and_highlight_follows(new_page: Callable[..., Any], s
     s2_start = float(page.locator("#s-2").get_attribute("data-start"))
     assert abs(page.evaluate(f"{AUDIO}.currentTime") - (s2_start + 10)) < 0.5
     page.locator("[data-act=back]").click()
+    assert abs(page.evaluate(f"{AUDIO}.currentTime") - s2_start) < 0.5  # −10 s
+    # Previous paragraph: from inside paragraph s-3's block, back to the start of the block
+    # before it (the blocks are the page's sections of sentences).
+    page.evaluate(f"{AUDIO}.currentTime = {s3 + 0.2}")
+    page.wait_for_function(f"() => {CURRENT}.id === 's-3'")
+    blocks = page.evaluate("""() => {
+        const out = new Map();
+        for (const s of document.querySelectorAll('.s[data-start]')) {
+            if (!out.has(s.dataset.block)) { out.set(s.dataset.block, []); }
+            out.get(s.dataset.block).push(s.id);
+        }
+        return [...out.values()]; }""")
+    here = next(i for i, ids in enumerate(blocks) if "s-3" in ids)
+    target = blocks[here - 1][0] if blocks[here][0] == "s-3" else blocks[here][0]
     page.locator("[data-act=prev-paragraph]").click()
+    start = float(page.locator(f"#{target}").get_attribute("data-start"))
+    assert abs(page.evaluate(f"{AUDIO}.currentTime") - start) < 0.5, (target, blocks)
     page.locator("[data-act=next-sentence]").click()
+    following = page.evaluate(f"""() => {{
+        const all = [...document.querySelectorAll('.s[data-start]')].map(s => s.id);
+        return all[all.indexOf('{target}') + 1]; }}""")
+    nxt = float(page.locator(f"#{following}").get_attribute("data-start"))
+    assert abs(page.evaluate(f"{AUDIO}.currentTime") - nxt) < 0.5
 
     # The slider reads times in Vietnamese words.
     page.evaluate(f"{AUDIO}.currentTime = 65")
