@@ -110,6 +110,12 @@ def stop_repeats(b: Bulletin, superseded_by: int | None = None) -> None:
         b.superseded_by = superseded_by
 
 
+def cancel_repeats(s: Session, actor: Actor, b: Bulletin, **details: Any) -> None:
+    """An approver's (or a CAP Cancel's) stop, recorded in the audit log."""
+    stop_repeats(b)
+    audit.record(s, actor, "cancel", b.id, b.version, **details)
+
+
 def change_publication(s: Session, actor: Actor, b: Bulletin, action: str,
                        **details: Any) -> None:
     """Publish or withdraw, recorded in the audit log with the version readers get (or

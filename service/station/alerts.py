@@ -73,8 +73,7 @@ def import_alert(s: Session, settings: Settings, actor: Actor, alert: CapAlert,
             raise ValidationError("alert/references", "Không tìm thấy cảnh báo được hủy.",
                                   "No alert matches the references of this Cancel.")
         for b in targets:
-            uc.stop_repeats(b)
-            audit.record(s, actor, "cancel", b.id, b.version, cap=alert.identifier)
+            uc.cancel_repeats(s, actor, b, cap=alert.identifier)
         return Imported(targets[0], "cancelled", tuple(b.id for b in targets))
     same = s.scalar(select(Bulletin).where(Bulletin.cap_sender == alert.sender,
                                            Bulletin.cap_identifier == alert.identifier))

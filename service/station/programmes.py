@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from service import audit
+from service.accounts import Actor
 from service.models import Bulletin, Edition, Programme, utcnow
 from service.outbox import task_after_commit
 from service.publication import State
@@ -188,6 +190,14 @@ def queue_edition(s: Session, p: Programme, slot: datetime, by: str = "") -> Edi
     s.add(e)
     s.flush()
     task_after_commit(s, ASSEMBLE, e.id)
+    return e
+
+
+def assemble_now(s: Session, actor: Actor, p: Programme, **details: Any) -> Edition:
+    """An operator's "assemble now": an edition for this moment, recorded in the audit
+    log (its window: since the programme's previous broadcast time)."""
+    e = queue_edition(s, p, utcnow(), by=actor.name)
+    audit.record(s, actor, "assemble", programme=p.id, edition=e.id, **details)
     return e
 
 

@@ -42,9 +42,9 @@ from service.station import schedule
 from service.station.playlist import LOUDSPEAKER, on_air
 from service.station.programmes import (
     EditionStatus,
+    assemble_now,
     latest_edition,
     latest_ready_edition,
-    queue_edition,
     save_programme,
     validate_programme,
 )
@@ -296,8 +296,7 @@ def stop(bulletin_id: int) -> WerkzeugResponse:
     actor = require_actor("publish")
     s = db()
     b = bulletin_or_404(bulletin_id)
-    uc.stop_repeats(b)
-    audit.record(s, actor, "cancel", b.id, b.version, via_form=True)
+    uc.cancel_repeats(s, actor, b, via_form=True)
     s.commit()
     title = display_title(b.title)
     flash(f"Đã dừng phát “{title}”: bản tin không còn trong danh sách phát và các "
@@ -313,8 +312,7 @@ def assemble(programme_id: int) -> WerkzeugResponse:
     p = s.get(Programme, programme_id)
     if p is None:
         abort(404)
-    e = queue_edition(s, p, utcnow(), by=actor.name)
-    audit.record(s, actor, "assemble", programme=p.id, edition=e.id, via_form=True)
+    e = assemble_now(s, actor, p, via_form=True)
     s.commit()
     flash(f"Đã gửi yêu cầu ghép chương trình “{p.name}” (bản số {e.id}). Tải lại trang "
           "sau ít phút để thấy tệp âm thanh.")

@@ -23,8 +23,8 @@ from service.station.alerts import import_alert
 from service.station.cap import parse_cap
 from service.station.day_plan import day_plan
 from service.station.programmes import (
+    assemble_now,
     latest_edition,
-    queue_edition,
     save_programme,
     validate_programme,
 )
@@ -121,8 +121,7 @@ def assemble(programme_id: int) -> Response:
     actor = require_actor("station")
     s = db()
     p = _programme_or_404(programme_id)
-    e = queue_edition(s, p, utcnow(), by=actor.name)
-    audit.record(s, actor, "assemble", programme=p.id, edition=e.id)
+    e = assemble_now(s, actor, p)
     s.commit()
     resp = jsonify(edition_json(e))
     resp.status_code = 202
@@ -185,8 +184,7 @@ def cancel(bulletin_id: int) -> Response:
     actor = require_actor("publish")
     s = db()
     b = bulletin_or_404(bulletin_id)
-    uc.stop_repeats(b)
-    audit.record(s, actor, "cancel", b.id, b.version)
+    uc.cancel_repeats(s, actor, b)
     s.commit()
     return jsonify({"id": b.id, "stopped_at": _utc(b.stopped_at)})
 
