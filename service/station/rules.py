@@ -31,6 +31,9 @@ FIELDS = frozenset({"priority", "category", "issued_at", "expires", "hazard", "r
 MAX_INSTRUCTION = 5000
 #: a day: a rule repeating less often than daily is a programme's job
 MAX_REPEAT_MINUTES = 1440
+#: an alert's times are this century's: anything else is a typo (and year 1 or 9999 would
+#: overflow when moved to UTC or given a default expiry)
+MIN_YEAR, MAX_YEAR = 1970, 2100
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
 
 
@@ -74,6 +77,9 @@ def instant(value: Any, field: str, tz: ZoneInfo) -> datetime | None:
                             "2026-12-01T14:30:00+07:00).",
                      "Invalid date-time (use 2026-12-01T14:30 or "
                      "2026-12-01T14:30:00+07:00).") from exc
+    if not MIN_YEAR <= when.year <= MAX_YEAR:
+        raise _error(field, f"Năm phải từ {MIN_YEAR} đến {MAX_YEAR}.",
+                     f"The year must be from {MIN_YEAR} to {MAX_YEAR}.")
     if when.tzinfo is None:
         when = when.replace(tzinfo=tz)
     return when.astimezone(UTC).replace(tzinfo=None)
@@ -84,7 +90,7 @@ def validate_broadcast(data: dict[str, Any], tz: ZoneInfo) -> BroadcastInput:
     from service.validation import clean_string
 
     priority = data.get("priority") or NORMAL
-    if priority not in PRIORITIES:
+    if not isinstance(priority, str) or priority not in PRIORITIES:
         raise _error("priority", "Mức ưu tiên phải là normal (thông thường), priority (ưu tiên) "
                                  "hoặc emergency (khẩn cấp).",
                      "priority must be normal, priority or emergency.")
@@ -93,7 +99,7 @@ def validate_broadcast(data: dict[str, Any], tz: ZoneInfo) -> BroadcastInput:
         raise _error("category", "Mã chuyên mục chỉ gồm chữ thường, số, '-', '_' hoặc '.'.",
                      "category must be a lowercase slug (a-z, 0-9, -, _, .).")
     hazard = data.get("hazard") or None
-    if hazard is not None and hazard not in HAZARDS:
+    if hazard is not None and (not isinstance(hazard, str) or hazard not in HAZARDS):
         raise _error("hazard", f"Loại thiên tai phải là một trong {', '.join(HAZARDS)}.",
                      f"hazard must be one of {', '.join(HAZARDS)}.")
     risk = data.get("risk_level")

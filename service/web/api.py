@@ -24,7 +24,7 @@ from service.validation import (
     validate_options,
 )
 from service.web.auth import audience, may_edit, require, require_actor, visible_or_404
-from service.web.bodies import read_json_object, submitted_fields
+from service.web.bodies import query_id, read_json_object, submitted_fields
 from service.web.request_context import bulletin_or_404, db, sender, settings, storage
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -121,16 +121,8 @@ def withdraw(bulletin_id: int) -> Response:
 
 @bp.get("/bulletins")
 def index() -> Response:
-    try:
-        limit = min(100, max(1, int(request.args.get("limit", 20))))
-    except ValueError as exc:
-        raise ValidationError("limit", "Số bản tin mỗi trang phải là số nguyên.",
-                              "limit must be an integer.", status=400) from exc
-    try:
-        before = int(request.args["cursor"]) if request.args.get("cursor") else None
-    except ValueError as exc:
-        raise ValidationError("cursor", "Tham số phân trang không hợp lệ.",
-                              "Invalid cursor.", status=400) from exc
+    limit = min(100, max(1, query_id("limit", "Số bản tin mỗi trang") or 20))
+    before = query_id("cursor", "Tham số phân trang")
     who = audience()
     rows, nxt = uc.list_bulletins(db(), limit, before, published_only=who == Audience.PUBLIC)
     items = [bulletin_view(b, audience=who).to_api(full=False) for b in rows]
@@ -205,13 +197,7 @@ def listen() -> Response:
 @bp.get("/audit")
 @require("audit")
 def audit_log() -> Response:
-    raw = request.args.get("bulletin")
-    try:
-        bulletin_id = int(raw) if raw else None
-    except ValueError as exc:
-        raise ValidationError("bulletin", "Số bản tin phải là số nguyên.",
-                              "bulletin must be an integer.", status=400) from exc
-    rows = audit.entries(db(), bulletin_id)
+    rows = audit.entries(db(), query_id("bulletin", "Số bản tin"))
     if request.args.get("format") == "csv":
         return Response(audit.as_csv(rows), mimetype="text/csv; charset=utf-8", headers={
             "Content-Disposition": 'attachment; filename="bantin-nhat-ky.csv"'})

@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None, *, sender: Sender | None = None
         files,
         lexicon_api,
         newsroom,
+        openapi,
         operator,
         pages,
         station,
@@ -88,7 +89,7 @@ def create_app(settings: Settings | None = None, *, sender: Sender | None = None
     app.url_map.converters["int"] = BoundedInt
 
     for blueprint in (api.bp, lexicon_api.bp, pages.bp, files.bp, feeds.bp, accounts.bp,
-                      newsroom.bp, station.bp, operator.bp):
+                      newsroom.bp, station.bp, operator.bp, openapi.bp):
         app.register_blueprint(blueprint)
     security.install(app, settings)
 

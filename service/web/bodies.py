@@ -67,6 +67,18 @@ def read_json_object(optional: bool = False,
     return data
 
 
+def query_id(name: str, label_vi: str) -> int | None:
+    """A query parameter that names a row: ASCII digits within a 32-bit id, or absent (a
+    number written otherwise, or too large for any row, is a 400 naming it)."""
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > 2**31 - 1:
+        raise ValidationError(name, f"{label_vi} phải là số nguyên dương (chữ số 0–9).",
+                              f"{name} must be a positive integer id.", status=400)
+    return int(raw)
+
+
 #: broadcast rules a form or a text/plain query string carries as strings
 BROADCAST_FORM = ("priority", "category", "hazard", "risk_level", "expires", "repeat_minutes",
                   "instruction", "issued_at")

@@ -23,7 +23,7 @@ from service.roles import allows
 from service.station.vocabulary import HAZARDS, PRIORITIES, RISK_COLOURS
 from service.validation import ValidationError, validate_bulletin
 from service.web.auth import current_actor, require_actor
-from service.web.bodies import BROADCAST_FORM, broadcast_fields
+from service.web.bodies import BROADCAST_FORM, broadcast_fields, query_id
 from service.web.pages import render_page
 from service.web.request_context import bulletin_or_404, db, settings
 
@@ -123,7 +123,7 @@ def audit_page() -> Response:
     if (first := _sign_in_first()) is not None:
         return first
     actor = require_actor("audit")
-    bulletin = request.args.get("bulletin", type=int)
+    bulletin = query_id("bulletin", "Số bản tin")
     rows = [audit.as_json(e) for e in audit.entries(db(), bulletin, limit=200)]
     return render_page("audit.html", rows=rows, bulletin=bulletin,
                        can_export=allows(actor.role, "audit"))

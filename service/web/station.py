@@ -28,6 +28,7 @@ from service.station.programmes import (
     save_programme,
     validate_programme,
 )
+from service.station.rules import MAX_YEAR, MIN_YEAR
 from service.validation import ValidationError, is_slug
 from service.web.auth import require_actor
 from service.web.bodies import read_json_object
@@ -199,6 +200,8 @@ def day_schedule() -> Response:
         if raw is not None and not raw.isascii():
             raise ValueError(raw)
         day = date.fromisoformat(raw) if raw else schedule.local_day(utcnow(), cfg.tz)
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise ValueError(raw)
     except ValueError as exc:
         raise ValidationError("date", "Ngày phải có dạng 2026-12-01.",
                               "date must look like 2026-12-01.", 400) from exc
