@@ -84,7 +84,12 @@ class Sender:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.app = Celery("bantin-client", set_as_current=False)
-        self.app.conf.update(celery_config(settings))
+        config = celery_config(settings)
+        # A request must not wait for the broker: with it down, one try and the row is
+        # left to the reconciler (kombu otherwise retries the connection for seconds).
+        config["broker_transport_options"] = {**config["broker_transport_options"],
+                                              "max_retries": 0}
+        self.app.conf.update(config)
 
     def send(self, task: str, *args: Any, queue: str | None = None) -> datetime | None:
         """Send a task; returns when it was sent, or None if the broker is unreachable."""

@@ -31,6 +31,7 @@ from service.lexicon import respellings
 from service.models import Bulletin, Rendition, utcnow
 from service.rendition_view import FileRecord, ProfileStatus, RenditionStatus
 from service.station import downloads
+from service.storage import StorageError
 from service.validation import ValidationError
 from workers import jobstate as state
 from workers import produce
@@ -157,6 +158,9 @@ def _produce(ctx: WorkerContext, job: Job) -> str:
     except TransientEngineError as exc:
         # Every engine is busy or unreachable for now: the task retries later.
         raise RetryLater(exc.retry_after or 60.0, str(exc)) from exc
+    except StorageError as exc:  # the audio volume is full or read-only: say so
+        state.fail(ctx, rid, exc.message)
+        return "failed"
     except SoftTimeLimitExceeded:
         state.fail(ctx, rid, f"Tạo âm thanh quá thời gian cho phép "
                              f"({ctx.settings.extras_time_limit:.0f} giây) và đã dừng. Hãy "
@@ -175,6 +179,18 @@ def is_emergency(ctx: WorkerContext, rendition_id: int) -> bool:
     with ctx.sessions() as s:
         r = s.get(Rendition, rendition_id)
         return r is not None and r.bulletin.priority == "emergency"
+
+
+def lost_extras(ctx: WorkerContext, rendition_id: int) -> list[str]:
+    """Profiles of a ready rendition that are pending and were never attempted: their
+    tasks were lost (the worker died between marking it ready and sending them)."""
+    with ctx.sessions() as s:
+        r = s.get(Rendition, rendition_id)
+        if r is None or r.status != RenditionStatus.READY:
+            return []
+        return [p for p, entry in (r.profiles or {}).items()
+                if isinstance(entry, dict) and entry.get("state") == ProfileStatus.PENDING
+                and not entry.get("attempts")]
 
 
 def _has_extra(profile: str) -> bool:

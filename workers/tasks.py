@@ -56,13 +56,19 @@ def register(app: Celery) -> None:
             jobstate.requeue(context(app), int(rendition_id), str(exc), backoff)
             raise self.retry(countdown=backoff, exc=exc) from exc
         if outcome == "ready":
+            profiles = list(settings.audio_profiles)
+        elif outcome == "skipped":
+            # A redelivery after the worker died between "ready" and sending the extras:
+            # send those never attempted (extras are idempotent and count attempts).
+            profiles = pipeline.lost_extras(context(app), int(rendition_id))
+        else:
+            profiles = []
+        if profiles:
             # An emergency's broadcast files are what the station waits for: they skip
             # the extras backlog too, loudspeaker first.
             urgent = pipeline.is_emergency(context(app), int(rendition_id))
             queue = emergency_queue(settings) if urgent else extras_queue(settings)
-            profiles = sorted(settings.audio_profiles,
-                              key=lambda p: (not urgent or p != "loudspeaker"))
-            for profile in profiles:
+            for profile in sorted(profiles, key=lambda p: (not urgent or p != "loudspeaker")):
                 app.send_task(EXTRAS, args=[int(rendition_id), profile], queue=queue)
         return outcome
 

@@ -9,8 +9,9 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, make_response, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
@@ -185,6 +186,21 @@ def _register_errors(app: Flask) -> None:
         resp.status_code = code
         if code == 401:
             resp.headers["WWW-Authenticate"] = 'Bearer realm="bantin"'
+        return resp
+
+    @app.errorhandler(OperationalError)
+    def _database_down(err: OperationalError) -> Any:
+        """The database is unreachable (restarting, failing over): a 503 to retry, not
+        a 500; nothing was written."""
+        app.logger.error("database unavailable on %s: %s", request.path, err.orig)
+        vi = "Cơ sở dữ liệu tạm thời không truy cập được; hãy thử lại sau ít giây."
+        if _wants_json():
+            resp = jsonify({"error": {"field": None, "message": vi,
+                                      "message_en": "The database is unavailable; retry."}})
+            resp.status_code = 503
+        else:
+            resp = make_response(vi, 503)
+        resp.headers["Retry-After"] = "5"
         return resp
 
     @app.errorhandler(Exception)
