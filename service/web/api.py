@@ -122,7 +122,7 @@ def withdraw(bulletin_id: int) -> Response:
 @bp.get("/bulletins")
 def index() -> Response:
     limit = min(100, max(1, query_id("limit", "Số bản tin mỗi trang") or 20))
-    before = query_id("cursor", "Tham số phân trang")
+    before = query_id("cursor", "Tham số phân trang", clamp=True)
     who = audience()
     rows, nxt = uc.list_bulletins(db(), limit, before, published_only=who == Audience.PUBLIC)
     items = [bulletin_view(b, audience=who).to_api(full=False) for b in rows]

@@ -67,12 +67,15 @@ def read_json_object(optional: bool = False,
     return data
 
 
-def query_id(name: str, label_vi: str) -> int | None:
+def query_id(name: str, label_vi: str, clamp: bool = False) -> int | None:
     """A query parameter that names a row: ASCII digits within a 32-bit id, or absent (a
-    number written otherwise, or too large for any row, is a 400 naming it)."""
+    number written otherwise, or too large for any row, is a 400 naming it; with `clamp`
+    a position past every id, like a cursor, is the last id)."""
     raw = request.args.get(name)
     if not raw:
         return None
+    if raw.isascii() and raw.isdigit() and clamp:
+        return min(int(raw), 2**31 - 1)
     if not (raw.isascii() and raw.isdigit()) or int(raw) > 2**31 - 1:
         raise ValidationError(name, f"{label_vi} phải là số nguyên dương (chữ số 0–9).",
                               f"{name} must be a positive integer id.", status=400)
