@@ -34,6 +34,7 @@ bench: install  # `make bench BENCH=--quick`: small settings, an end-to-end chec
 	$(BIN)/python bench/encode.py $(BENCH)
 	$(BIN)/python bench/first_audio.py $(BENCH)
 	$(BIN)/python bench/burst.py $(BENCH)
+	$(BIN)/python bench/memory.py $(BENCH)
 
 clean:
 	rm -rf var/audio var/cache var/bantin.db* var/redis

@@ -14,8 +14,8 @@ cue text is the written sentence, never the spoken form the engine read.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -45,10 +45,14 @@ class SentenceClip:
 
 @dataclass
 class Part:
-    """A structural block of the bulletin, in reading order."""
+    """A structural block of the bulletin, in reading order.
+
+    `sentences` may be any sequence: a lazy one (clips fetched when read, see
+    `workers.produce`) keeps a long block out of memory; assembly reads it in order.
+    """
 
     kind: PartKind
-    sentences: list[SentenceClip]
+    sentences: Sequence[SentenceClip]
 
 
 @dataclass(frozen=True)
@@ -128,39 +132,82 @@ def pick_rate(parts: Sequence[Part]) -> int:
     return max(rates, default=22050)
 
 
+@dataclass
+class Layout:
+    """Where things are in an assembled bulletin, filled in while it is generated.
+
+    `cues` are in milliseconds from the start, `samples` the length once generated.
+    """
+
+    rate: int
+    cues: list[Cue] = field(default_factory=list)
+    samples: int = 0
+
+
+#: beside a clip after the bulletin's first: ("block" when it opens a block, else
+#: "sentence", offset of its first sound: its first non-zero sample, pauses being
+#: exact zeros); None beside pauses and the first clip
+Mark = tuple[str, int] | None
+
+
+def bulletin_pieces(parts: Sequence[Part], pauses: Pauses, rate: int,
+                    layout: Layout | None = None) -> Iterator[tuple[dsp.Samples, Mark]]:
+    """The bulletin as consecutive pieces (pauses and prepared clips), part by part.
+
+    Each part is read once, in order, and each clip is let go as soon as it is yielded,
+    so a lazy `parts` keeps one clip in memory, whatever the bulletin's length. Cues go
+    into `layout` as the clips are generated. A pause between blocks is emitted before
+    the next spoken block, so parts with nothing to say leave no trace.
+    """
+    layout = layout if layout is not None else Layout(rate)
+    pos = 0
+
+    def silence(ms: int) -> dsp.Samples:
+        nonlocal pos
+        n = int(rate * ms / 1000)
+        pos += n
+        return np.zeros(n, dtype=np.float32)
+
+    def first_sound(x: dsp.Samples) -> int:
+        nz = np.flatnonzero(x)
+        return int(nz[0]) if nz.size else 0
+
+    yield silence(pauses.lead_in), None
+    previous: PartKind | None = None
+    for index, part in enumerate(parts):
+        said = 0
+        for sentence in part.sentences:
+            if not len(sentence.clip):
+                continue
+            if said == 0 and previous is not None:
+                yield silence(pauses.after(previous)), None
+            elif said:
+                yield silence(pauses.after_sentence), None
+            x = _prepare(sentence.clip, rate, pauses)
+            start = pos
+            pos += x.size
+            layout.cues.append(Cue(round(start * 1000 / rate), round(pos * 1000 / rate),
+                                   sentence.char_start, sentence.char_end, sentence.text,
+                                   part.kind, index, sentence.index))
+            mark: Mark = None
+            if said or previous is not None:
+                mark = ("sentence" if said else "block", first_sound(x))
+            said += 1
+            yield x, mark
+        if said:
+            previous = part.kind
+    yield silence(pauses.tail), None
+    layout.samples = pos
+
+
 def assemble_samples(parts: Sequence[Part], pauses: Pauses = Pauses(),
                      rate: int | None = None) -> tuple[dsp.Samples, int, list[Cue]]:
     """Float samples, their rate and the cues: the form `render` processes further."""
     rate = rate or pick_rate(parts)
-    chunks: list[dsp.Samples] = []
-    cues: list[Cue] = []
-    pos = 0
-
-    def silence(ms: int) -> None:
-        nonlocal pos
-        n = int(rate * ms / 1000)
-        chunks.append(np.zeros(n, dtype=np.float32))
-        pos += n
-
-    silence(pauses.lead_in)
-    spoken = [(i, p) for i, p in enumerate(parts) if any(len(s.clip) for s in p.sentences)]
-    for number, (index, part) in enumerate(spoken):
-        clips = [s for s in part.sentences if len(s.clip)]
-        for k, sentence in enumerate(clips):
-            x = _prepare(sentence.clip, rate, pauses)
-            start = pos
-            chunks.append(x)
-            pos += x.size
-            cues.append(Cue(round(start * 1000 / rate), round(pos * 1000 / rate),
-                            sentence.char_start, sentence.char_end, sentence.text,
-                            part.kind, index, sentence.index))
-            if k < len(clips) - 1:
-                silence(pauses.after_sentence)
-        if number < len(spoken) - 1:
-            silence(pauses.after(part.kind))
-    silence(pauses.tail)
+    layout = Layout(rate)
+    chunks = [x for x, _ in bulletin_pieces(parts, pauses, rate, layout)]
     audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
-    return audio, rate, cues
+    return audio, rate, layout.cues
 
 
 def assemble(parts: Sequence[Part], pauses: Pauses = Pauses(),
@@ -179,6 +226,7 @@ __all__ = [
     "Assembled",
     "Cue",
     "Header",
+    "Layout",
     "Part",
     "PartKind",
     "Pauses",
@@ -186,6 +234,7 @@ __all__ = [
     "assemble",
     "assemble_samples",
     "bulletin_header",
+    "bulletin_pieces",
     "header_part",
     "pick_rate",
 ]

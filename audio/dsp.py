@@ -8,7 +8,9 @@ float32 keeps a 5-minute 44.1 kHz bulletin near 50 MB per working copy.
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 from numpy.typing import NDArray
@@ -53,12 +55,8 @@ def bandpass(x: Samples, rate: int, low_hz: float | None, high_hz: float | None,
     the band (Butterworth of the same order leaves ~8 dB more above 7 kHz). The phase
     distortion near the edges is inaudible on speech.
     """
-    out = x
-    if low_hz:
-        sos = signal.ellip(hp_order, 0.5, 50, low_hz, "highpass", fs=rate, output="sos")
-        out = signal.sosfilt(sos, out)
-    if high_hz and high_hz < rate / 2 * 0.98:
-        sos = signal.ellip(lp_order, 0.5, 60, high_hz, "lowpass", fs=rate, output="sos")
+    out: NDArray[np.floating] = x
+    for sos in _sos(rate, low_hz, high_hz, hp_order, lp_order):
         out = signal.sosfilt(sos, out)
     return np.asarray(out, dtype=np.float32)
 
@@ -149,3 +147,161 @@ def active_bounds(x: Samples, rate: int, threshold_db: float = -45.0,
     if loud.size == 0:
         return 0, 0
     return int(loud[0] * n), int(min(x.size, (loud[-1] + 1) * n))
+
+
+# --- the same operations on a stream of chunks --------------------------------------
+#
+# Each class below takes consecutive chunks of one signal through `push` and hands back
+# what is final so far; `flush` ends the signal. Joined, the outputs equal the function
+# above applied to the whole signal (to float rounding), while only a chunk and a little
+# context are ever held: the streaming master (`audio.streaming`) is built from these.
+
+
+def rechunk(pieces: Iterable[Samples], size: int) -> Iterator[Samples]:
+    """The concatenation of `pieces` cut into chunks of exactly `size` (the last shorter)."""
+    held: list[Samples] = []
+    count = 0
+    for piece in pieces:
+        if piece.size == 0:
+            continue
+        held.append(piece)
+        count += piece.size
+        if count < size:
+            continue
+        joined = np.concatenate(held) if len(held) > 1 else held[0]
+        cut = count - count % size
+        for lo in range(0, cut, size):
+            yield joined[lo:lo + size]
+        rest = joined[cut:]
+        held, count = ([rest] if rest.size else []), rest.size
+    if count:
+        yield np.concatenate(held) if len(held) > 1 else held[0]
+
+
+@functools.cache
+def _resampling_filter(up: int, down: int) -> NDArray[np.float32]:
+    """The FIR filter `scipy.signal.resample_poly` designs for up/down (float32 input)."""
+    max_rate = max(up, down)
+    taps = signal.firwin(2 * 10 * max_rate + 1, 1.0 / max_rate, window=("kaiser", 5.0))
+    return np.asarray(taps, dtype=np.float32)
+
+
+class Resampler:
+    """`resample` chunk by chunk: the same polyphase filter, run on windows that overlap
+    by the filter's reach, each output sample computed once with all its input around it.
+
+    Windows start on multiples of `down` input samples, where output samples fall exactly
+    on input ones, so the joined output equals `resample` of the whole signal.
+    """
+
+    def __init__(self, src: int, dst: int, block: int = 1 << 16) -> None:
+        g = math.gcd(src, dst)
+        self.up, self.down = dst // g, src // g
+        reach = -(-10 * max(self.up, self.down) // self.up) + 2  # filter half-length, input
+        self.pad = -(-reach // self.down) * self.down
+        self.step = max(1, block // self.down) * self.down
+        self.filter = _resampling_filter(self.up, self.down) if self.up != self.down \
+            else np.ones(1, np.float32)
+        self.buf = np.zeros(self.pad, np.float32)  # what resample_poly zero-pads with
+        self.inputs = 0  # input samples pushed
+        self.outputs = 0  # output samples handed back
+
+    @property
+    def identity(self) -> bool:
+        return self.up == self.down
+
+    def _run(self, x: Samples) -> Samples:
+        return np.asarray(signal.resample_poly(x, self.up, self.down, window=self.filter),
+                          dtype=np.float32)
+
+    def push(self, x: Samples) -> Samples:
+        if self.identity:
+            return x
+        self.inputs += x.size
+        self.buf = np.concatenate([self.buf, np.asarray(x, np.float32)])
+        out = []
+        while self.buf.size >= 2 * self.pad + self.step:
+            y = self._run(self.buf[:2 * self.pad + self.step])
+            lo = self.pad * self.up // self.down
+            out.append(y[lo:lo + self.step * self.up // self.down])
+            self.buf = self.buf[self.step:]
+        return self._emit(out)
+
+    def flush(self) -> Samples:
+        if self.identity:
+            return np.zeros(0, np.float32)
+        total = -(-self.inputs * self.up // self.down)  # resample_poly's output length
+        y = self._run(np.concatenate([self.buf, np.zeros(self.pad, np.float32)]))
+        lo = self.pad * self.up // self.down
+        out = self._emit([y[lo:lo + total - self.outputs]])
+        self.buf = np.zeros(self.pad, np.float32)
+        return out
+
+    def _emit(self, out: list[Samples]) -> Samples:
+        y = np.concatenate(out) if out else np.zeros(0, np.float32)
+        self.outputs += y.size
+        return y
+
+
+def _sos(rate: int, low_hz: float | None, high_hz: float | None, hp_order: int = 6,
+         lp_order: int = 10) -> list[NDArray[np.float64]]:
+    stages = []
+    if low_hz:
+        stages.append(signal.ellip(hp_order, 0.5, 50, low_hz, "highpass", fs=rate,
+                                   output="sos"))
+    if high_hz and high_hz < rate / 2 * 0.98:
+        stages.append(signal.ellip(lp_order, 0.5, 60, high_hz, "lowpass", fs=rate,
+                                   output="sos"))
+    return stages
+
+
+class Bandpass:
+    """`bandpass` chunk by chunk: the filters' state is carried across chunks."""
+
+    def __init__(self, rate: int, low_hz: float | None, high_hz: float | None) -> None:
+        self.stages = _sos(rate, low_hz, high_hz)
+        self.state = [np.zeros((sos.shape[0], 2)) for sos in self.stages]
+
+    def push(self, x: Samples) -> Samples:
+        out: NDArray[np.floating] = x
+        for i, sos in enumerate(self.stages):
+            out, self.state[i] = signal.sosfilt(sos, out, zi=self.state[i])
+        return np.asarray(out, dtype=np.float32)
+
+
+class PeakMeter:
+    """`true_peak_db` of a stream. The oversampling filter reaches `span` samples each
+    way, so a chunk is measured with the samples before it, and its last `span` samples
+    only once the next chunk (or the end of the signal) is known: measuring at a chunk's
+    edge as if the signal stopped there would see the overshoot of a cut that is not in
+    the signal."""
+
+    def __init__(self) -> None:
+        self.peak = 0.0
+        self.tail = np.zeros(0, np.float32)  # the last 2 * span samples
+
+    def _measure(self, y: Samples, lo: int, hi: int) -> None:
+        if hi <= lo:
+            return
+        local = float(np.abs(y).max())
+        if local > 0.5 * self.peak:  # a peak that cannot matter needs no oversampling
+            env = peak_envelope(y, floor=max(0.5 * local, 0.5 * self.peak))
+            self.peak = max(self.peak, float(env[lo:hi].max()))
+
+    def push(self, x: Samples) -> None:
+        if x.size == 0:
+            return
+        span = _TAPS // _OS
+        y = np.concatenate([self.tail, x])
+        self._measure(y, min(self.tail.size, span), y.size - span)
+        self.tail = y[-2 * span:]
+
+    @property
+    def db(self) -> float:
+        """The true peak so far, the end of the signal included."""
+        peak = self.peak
+        if self.tail.size:
+            span = _TAPS // _OS
+            env = peak_envelope(self.tail, floor=0.0)
+            peak = max(peak, float(env[max(0, self.tail.size - span):].max()))
+        return 20 * math.log10(peak) if peak > 0 else -math.inf

@@ -12,18 +12,23 @@ from __future__ import annotations
 
 import functools
 import math
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
 import pyloudnorm
-from scipy import ndimage
+from numpy.typing import NDArray
+from scipy import ndimage, signal
 
-from audio.dsp import Samples, db_to_gain, one_pole, peak_envelope, true_peak_db
+from audio.dsp import Samples, db_to_gain, peak_envelope, true_peak_db
 
 #: limiter gain resolution in samples (0.7 ms at 44.1 kHz; gain ramps last 5+ ms)
-_BLOCK = 32
+LIMITER_BLOCK = 32
+_BLOCK = LIMITER_BLOCK
 #: pyloudnorm needs at least one 400 ms gating block
 _MIN_SECONDS = 0.4
+#: samples measured at a time
+_CHUNK = 1 << 16
 
 
 @functools.cache
@@ -35,21 +40,13 @@ def block_energies(x: Samples, rate: int) -> np.ndarray:
     """K-weighted mean square of each 400 ms gating block (75 % overlap), BS.1770.
 
     Kept separate from the gating so a caller can cache the blocks of unchanged audio
-    and gate the concatenation (see `audio.segmented`).
+    and gate the concatenation (see `audio.segmented`). Computed chunk by chunk
+    (`Meter`), so a long signal costs no float64 copies of itself.
     """
-    if x.size < _MIN_SECONDS * rate:
-        return np.zeros(0)
-    meter = _meter(rate)
-    y = x.astype(np.float64)
-    for stage in meter._filters.values():
-        y = stage.apply_filter(y)
-    t_g, step = meter.block_size, 1.0 - meter.overlap
-    blocks = int(np.round((x.size / rate - t_g) / (t_g * step))) + 1
-    j = np.arange(blocks)
-    lo = (t_g * (j * step) * rate).astype(np.int64)
-    hi = np.minimum((t_g * (j * step + 1) * rate).astype(np.int64), y.size)
-    csum = np.concatenate(([0.0], np.cumsum(y * y)))
-    return np.asarray((csum[hi] - csum[lo]) / (t_g * rate))
+    meter = Meter(rate)
+    for lo in range(0, x.size, _CHUNK):
+        meter.push(x[lo:lo + _CHUNK])
+    return meter.energies()
 
 
 def gated_lufs(z: np.ndarray) -> float:
@@ -100,13 +97,8 @@ def limit(x: Samples, rate: int, ceiling_db: float, lookahead_ms: float = 5.0,
     blocks = -(-x.size // _BLOCK)
     need = np.ones(blocks * _BLOCK, np.float32)
     need[:x.size] = np.minimum(1.0, ceiling / np.maximum(env, 1e-9))
-    need = need.reshape(blocks, _BLOCK).min(axis=1)
-    block_rate = rate / _BLOCK
-    width = max(1, round(block_rate * lookahead_ms / 1000))
-    gain = ndimage.minimum_filter1d(need, size=2 * width + 1, mode="nearest")
-    gain = ndimage.uniform_filter1d(gain, size=width, mode="nearest")
-    released = one_pole(gain.astype(np.float64), block_rate, release_ms).astype(np.float32)
-    gain = ndimage.minimum_filter1d(np.minimum(gain, released), size=3, mode="nearest")
+    gain = block_gain(need.reshape(blocks, _BLOCK).min(axis=1), rate / _BLOCK,
+                      lookahead_ms, release_ms)
     # linear interpolation between block centres, done by hand (np.interp searches)
     pos = (np.arange(blocks * _BLOCK, dtype=np.float32) - (_BLOCK - 1) / 2) / _BLOCK
     lo = np.clip(np.floor(pos).astype(np.int64), 0, blocks - 1)
@@ -114,6 +106,24 @@ def limit(x: Samples, rate: int, ceiling_db: float, lookahead_ms: float = 5.0,
     frac = np.clip(pos - lo, 0.0, 1.0)
     per_sample = gain[lo] + (gain[hi] - gain[lo]) * frac
     return (x * per_sample[:x.size]).astype(np.float32)
+
+
+def block_gain(need: NDArray[np.float32], block_rate: float, lookahead_ms: float = 5.0,
+               release_ms: float = 60.0) -> NDArray[np.float32]:
+    """The limiter's gain per block from the gain each block needs (last axis: time).
+
+    Works on a stack of needs too (one row per candidate gain, see
+    `audio.streaming.LimiterModel`), with exactly the operations `limit` uses.
+    """
+    width = max(1, round(block_rate * lookahead_ms / 1000))
+    gain = ndimage.minimum_filter1d(need, size=2 * width + 1, mode="nearest", axis=-1)
+    gain = ndimage.uniform_filter1d(gain, size=width, mode="nearest", axis=-1)
+    a = math.exp(-1000.0 / (release_ms * block_rate))
+    g64 = gain.astype(np.float64)
+    released, _ = signal.lfilter([1 - a], [1, -a], g64, axis=-1, zi=g64[..., :1] * a)
+    gain = ndimage.minimum_filter1d(np.minimum(gain, released.astype(np.float32)), size=3,
+                                    mode="nearest", axis=-1)
+    return np.asarray(gain, dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -177,11 +187,104 @@ def compress(x: Samples, rate: int, threshold_db: float = -24.0, ratio: float = 
     RMS detector and a smoothed gain curve, both vectorized. It evens the level
     between loud and soft passages; peaks are left to the limiter.
     """
-    if x.size == 0:
-        return x
-    power = one_pole((x.astype(np.float64)) ** 2, rate, rms_ms)
-    level_db = 10 * np.log10(np.maximum(power, 1e-12))
-    over = np.maximum(level_db - threshold_db, 0.0)
-    reduction_db = one_pole(over * (1 - 1 / ratio), rate, smoothing_ms)
-    gain = 10 ** ((makeup_db - reduction_db) / 20)
-    return (x * gain).astype(np.float32)
+    return Compressor(rate, threshold_db, ratio, rms_ms, smoothing_ms, makeup_db).push(x)
+
+
+class Compressor:
+    """`compress` chunk by chunk (one call on the whole signal is `compress` itself): the
+    detector's and the gain smoother's filter states are carried across chunks."""
+
+    def __init__(self, rate: int, threshold_db: float = -24.0, ratio: float = 2.5,
+                 rms_ms: float = 20.0, smoothing_ms: float = 120.0,
+                 makeup_db: float = 0.0) -> None:
+        self.threshold_db, self.slope, self.makeup_db = threshold_db, 1 - 1 / ratio, makeup_db
+        self.a = (math.exp(-1000.0 / (rms_ms * rate)), math.exp(-1000.0 / (smoothing_ms * rate)))
+        self.state: list[np.ndarray | None] = [None, None]
+
+    def _smooth(self, i: int, x: np.ndarray) -> np.ndarray:
+        a = self.a[i]
+        zi = self.state[i]
+        if zi is None:  # as `dsp.one_pole`: start from the first value, no ramp from 0
+            zi = np.array([x[0] * a])
+        y, self.state[i] = signal.lfilter([1 - a], [1, -a], x, zi=zi)
+        return np.asarray(y)
+
+    def push(self, x: Samples) -> Samples:
+        if x.size == 0:
+            return x
+        power = self._smooth(0, x.astype(np.float64) ** 2)
+        level_db = 10 * np.log10(np.maximum(power, 1e-12))
+        over = np.maximum(level_db - self.threshold_db, 0.0)
+        reduction_db = self._smooth(1, over * self.slope)
+        gain = 10 ** ((self.makeup_db - reduction_db) / 20)
+        return (x * gain).astype(np.float32)
+
+
+class Meter:
+    """`integrated_lufs` of a stream, from per-gating-block energies, never samples.
+
+    The K-weighting filters run with their state carried across chunks, and the
+    K-weighted energy is summed per 100 ms hop of the whole signal's BS.1770 grid (a
+    400 ms gating block is four hops: 75 % overlap), so the result is `integrated_lufs`
+    of the whole signal to rounding. Memory: one float per 100 ms.
+    """
+
+    def __init__(self, rate: int) -> None:
+        meter = _meter(rate)
+        self.rate = rate
+        self.filters = [(float(st.passband_gain), st.b, st.a) for st in meter._filters.values()]
+        self.state = [np.zeros(max(len(a), len(b)) - 1) for _, b, a in self.filters]
+        self.t_g, self.step = float(meter.block_size), 1.0 - float(meter.overlap)
+        self.samples = 0
+        self.hops = array("d")  # K-weighted energy of each finished hop
+        self.acc = 0.0  # ... and of the hop being filled
+        self.end = self._edge(1)
+
+    def _edge(self, hop: int) -> int:
+        """First sample of `hop`, computed exactly as `block_energies` computes it."""
+        return int(self.t_g * (hop * self.step) * self.rate)
+
+    def weight(self, x: Samples) -> NDArray[np.float64]:
+        """K-weighted chunk (the filters' state advances)."""
+        y: NDArray[np.float64] = x.astype(np.float64)
+        for i, (gain, b, a) in enumerate(self.filters):
+            out, self.state[i] = signal.lfilter(b, a, y, zi=self.state[i])
+            y = gain * out
+        return y
+
+    def push(self, x: Samples) -> NDArray[np.float64]:
+        """Measure a chunk; returns its K-weighted squares (for `LimiterModel`)."""
+        squares = self.weight(x) ** 2
+        self.add_squares(squares)
+        return squares
+
+    def add_squares(self, squares: NDArray[np.float64]) -> None:
+        n0, n1 = self.samples, self.samples + squares.size
+        i = 0
+        while True:
+            stop = min(self.end, n1) - n0
+            self.acc += float(squares[i:stop].sum())
+            i = stop
+            if self.end > n1:
+                break
+            self.hops.append(self.acc)
+            self.acc = 0.0
+            self.end = self._edge(len(self.hops) + 1)
+        self.samples = n1
+
+    def energies(self) -> np.ndarray:
+        """Mean square of each gating block, as `block_energies` of the whole signal."""
+        n = self.samples
+        if n < _MIN_SECONDS * self.rate:
+            return np.zeros(0)
+        blocks = round((n / self.rate - self.t_g) / (self.t_g * self.step)) + 1
+        hops = np.zeros(blocks + 4)
+        done = np.frombuffer(self.hops, dtype=np.float64)[:blocks + 4]
+        hops[:done.size] = done
+        if done.size < hops.size:
+            hops[done.size] = self.acc
+        per = round(1 / self.step)
+        return np.asarray(sum(hops[k:k + blocks] for k in range(per)) / (self.t_g * self.rate))
+
+    def lufs(self) -> float:
+        return gated_lufs(self.energies())

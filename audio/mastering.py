@@ -4,24 +4,28 @@
           ──per output rate: resample, band-limit, compress, loudness+limiter──▶ master
           ──encode (+ ID3 and chapters)──▶ EncodedFile(data, cues, ...)
 
-Each step is also a public function so the pipeline (or a benchmark) can stop early
-or reuse one: `build_programme`, `master`, `encode_output`. Mastering happens at each
-output's own rate because resampling moves peaks and loudness; outputs sharing a rate
-share one master. Everything is deterministic: the same parts and profile give the
-same bytes, so content-addressed names dedupe re-renders.
+`encode_profile` does all of it block by block (`audio.streaming`): the programme is
+generated twice from the parts, once to measure and once to render and encode, and is
+never whole in memory, so a worker's memory does not grow with the bulletin. The same
+steps on whole arrays remain as public functions, the reference the streaming path is
+tested against and what a benchmark can stop early in: `build_programme`, `master`,
+`encode_output`, `encode_profile_in_memory`. Mastering happens at each output's own rate
+because resampling moves peaks and loudness; outputs sharing a rate share one
+measurement. Everything is deterministic: the same parts and profile give the same
+bytes, so content-addressed names dedupe re-renders.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 import numpy as np
 
-from audio import dsp, loudness, media
-from audio.assemble import Cue, Part, assemble_samples
-from audio.attention import attention_samples
-from audio.chime import CLOSING, OPENING, chime_samples
+from audio import dsp, loudness, media, streaming
+from audio.assemble import Cue, Part
 from audio.encode import (
     CODEC_HEADROOM_DB,
     EXTENSION,
@@ -33,7 +37,7 @@ from audio.encode import (
 )
 from audio.profiles import Output, Profile
 from audio.stages import Stages, maybe
-from audio.tags import Meta, chapters_from_cues, tag_mp3
+from audio.tags import Meta, chapters_from_cues, id3_tag, tag_mp3
 from audio.timing import to_json, to_webvtt
 
 
@@ -75,39 +79,20 @@ class EncodedFile:
         return to_json(self.cues)
 
 
-def _silence(rate: int, ms: int) -> dsp.Samples:
-    return np.zeros(int(rate * ms / 1000), dtype=np.float32)
-
-
 def build_programme(parts: Sequence[Part], profile: Profile,
                     rate: int | None = None) -> Programme:
     """Assemble, repeat and frame with the chime; cue times shift accordingly.
 
     With `profile.signal == "attention"` the frame is the emergency attention signal
     instead, the full signal at both ends: a listener who catches only the end still
-    hears that this was an emergency, not the news.
+    hears that this was an emergency, not the news. This is the streaming programme
+    (`audio.streaming.ProgrammeStream`) joined into one array.
     """
-    bulletin, rate, cues = assemble_samples(parts, profile.pauses, rate)
-    pieces = [bulletin]
-    offsets = [0]
-    gap = _silence(rate, profile.repeat_gap_ms)
-    for _ in range(profile.repeat - 1):
-        offsets.append(round(sum(p.size for p in [*pieces, gap]) * 1000 / rate))
-        pieces += [gap, bulletin]
-    shift = 0
-    if profile.chime:
-        if profile.signal == "attention":
-            first = last = attention_samples(rate)
-        elif profile.signal == "chime":
-            first, last = chime_samples(rate, OPENING), chime_samples(rate, CLOSING)
-        else:  # a typo must not frame an emergency with the daily chime
-            raise ValueError(f"unknown signal {profile.signal!r}; use 'chime' or 'attention'")
-        opening = [first, _silence(rate, profile.chime_gap_ms)]
-        closing = [_silence(rate, profile.chime_gap_ms), last]
-        shift = round(sum(p.size for p in opening) * 1000 / rate)
-        pieces = opening + pieces + closing
-    cues = [c.shifted(shift) for c in cues]
-    return Programme(np.concatenate(pieces), rate, cues, offsets)
+    stream = streaming.ProgrammeStream(parts, profile, rate)
+    pieces = list(stream.pieces())
+    layout = stream.known()
+    samples = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+    return Programme(samples, layout.rate, layout.cues, layout.repetition_offsets_ms)
 
 
 def master(programme: Programme, profile: Profile, rate: int,
@@ -172,6 +157,23 @@ def encode_output(x: dsp.Samples, output: Output, profile: Profile, programme: P
     )
 
 
+def encode_profile_in_memory(parts: Sequence[Part], profile: Profile,
+                             meta: Meta | None = None, rate: int | None = None,
+                             verify: bool = True) -> list[EncodedFile]:
+    """`encode_profile` on whole arrays: the reference its streaming path is tested
+    against. Holds the programme and its masters in memory several times over."""
+    programme = build_programme(parts, profile, rate)
+    masters: dict[tuple[int, float], tuple[dsp.Samples, loudness.LoudnessReport]] = {}
+    files = []
+    for output in profile.outputs:
+        key = (output.sample_rate, CODEC_HEADROOM_DB[output.format])
+        if key not in masters:
+            masters[key] = master(programme, profile, *key)
+        x, report = masters[key]
+        files.append(encode_output(x, output, profile, programme, report, meta, verify))
+    return files
+
+
 def encode_profile(parts: Sequence[Part], profile: Profile, meta: Meta | None = None,
                    rate: int | None = None, verify: bool = True,
                    stages: Stages | None = None) -> list[EncodedFile]:
@@ -179,19 +181,96 @@ def encode_profile(parts: Sequence[Part], profile: Profile, meta: Meta | None = 
 
     `parts` must already be synthesized at `profile.synthesis_rate`; include the
     header part (see `audio.assemble.header_part`) when the profile should speak it.
+    `parts` may be lazy (clips fetched when a part is read; then pass `rate`, the
+    clips' rate): each part is read once per pass and repetition, one at a time.
     Seconds go to `stages` as "master:<profile>" (assembly included) and
-    "encode:<profile>".
+    "encode:<profile>" (encoders and the decode that verifies lossy peaks).
     """
-    with maybe(stages, f"master:{profile.name}"):
-        programme = build_programme(parts, profile, rate)
-    masters: dict[tuple[int, float], tuple[dsp.Samples, loudness.LoudnessReport]] = {}
+    stream = streaming.ProgrammeStream(parts, profile, rate)
+    plans: dict[tuple[int, float], streaming.Measured] = {}
     files = []
     for output in profile.outputs:
         key = (output.sample_rate, CODEC_HEADROOM_DB[output.format])
-        if key not in masters:
+        if key not in plans:
             with maybe(stages, f"master:{profile.name}"):
-                masters[key] = master(programme, profile, *key)
-        x, report = masters[key]
-        with maybe(stages, f"encode:{profile.name}"):
-            files.append(encode_output(x, output, profile, programme, report, meta, verify))
+                plans[key] = streaming.measure(stream, profile, *key)
+        files.append(encode_streamed(stream, output, profile, plans[key], meta, verify,
+                                     stages))
     return files
+
+
+#: renders of one output at most: the first, then corrections of loudness or peak
+RENDER_ATTEMPTS = 3
+
+
+def encode_streamed(stream: streaming.ProgrammeStream, output: Output, profile: Profile,
+                    plan: streaming.Measured, meta: Meta | None = None, verify: bool = True,
+                    stages: Stages | None = None, out: BinaryIO | None = None) -> EncodedFile:
+    """Render and encode one output from its measure pass, into `out` (a fresh buffer
+    by default; `data` is then its bytes, else empty and the file is in `out`, which
+    must be seekable, and readable when a lossy file is verified).
+
+    The render is checked after the fact and redone (at most `RENDER_ATTEMPTS` in all)
+    when the loudness missed the target by more than `streaming.TOLERANCE_LU`, when the
+    master's true peak is over the ceiling, or, with `verify`, when the decoded lossy
+    file's is over the profile's limit (Opus moves peaks by up to ~1.5 dB on speech):
+    the limiter then aims lower, as the whole-array path re-limits.
+    """
+    layout = stream.known()
+    rate = output.sample_rate
+    delay = start_delay_ms(output.format, rate)
+    cues = [c.shifted(delay) for c in layout.cues]
+    duration = round(plan.samples * 1000 / rate) + delay
+    tag = b""
+    if output.format == "mp3" and profile.id3 and meta is not None:
+        tag = id3_tag(meta, chapters_from_cues(cues, duration))
+    buf = out if out is not None else io.BytesIO()
+    peak_max = profile.true_peak_db - CODEC_HEADROOM_DB[output.format]
+    gain, ceiling = plan.gain_db, plan.ceiling_db
+    attempts = 0
+    while True:
+        attempts += 1
+        buf.seek(0)
+        buf.truncate()
+        buf.write(tag)
+        encoding: list[float] = []
+        with maybe(stages, f"master:{profile.name}"):
+            done = streaming.render(stream, profile, plan, gain, ceiling,
+                                    [_sink(buf, output, plan.samples)], encoding)
+        if stages is not None:  # the encoders ran inside the render: move their seconds
+            stages.add(f"master:{profile.name}", -encoding[0])
+            stages.add(f"encode:{profile.name}", encoding[0])
+        if attempts >= RENDER_ATTEMPTS or not np.isfinite(done.lufs):
+            break
+        if abs(done.lufs - profile.target_lufs) > streaming.TOLERANCE_LU:
+            gain += (profile.target_lufs - done.lufs) / plan.slope(gain)
+            continue
+        if done.true_peak_db > peak_max:
+            ceiling = min(ceiling, done.true_peak_db) - (done.true_peak_db - peak_max) - 0.1
+            continue
+        if verify and output.format != "wav":
+            with maybe(stages, f"encode:{profile.name}"):
+                excess = streaming.decoded_peak_db(buf) - profile.true_peak_db
+            if excess > 0:
+                ceiling = min(ceiling, done.true_peak_db) - excess - 0.1
+                continue
+        break
+    report = loudness.LoudnessReport(plan.input_lufs, done.lufs, done.true_peak_db, gain,
+                                     attempts)
+    data = buf.getvalue() if isinstance(buf, io.BytesIO) and out is None else b""
+    return EncodedFile(
+        profile=profile.name, format=output.format, data=data, mime=MIME[output.format],
+        extension=EXTENSION[output.format], sample_rate=rate,
+        bitrate_kbps=output.bitrate_kbps, cues=cues, duration_ms=duration, loudness=report,
+        repetition_offsets_ms=list(layout.repetition_offsets_ms),
+    )
+
+
+def _sink(out: BinaryIO, output: Output, frames: int) -> streaming.Sink:
+    if output.format == "mp3":
+        return streaming.Mp3Sink(out, output.sample_rate, output.bitrate_kbps or 64)
+    if output.format == "opus":
+        return streaming.OpusSink(out, output.sample_rate, output.bitrate_kbps or 32)
+    if output.format == "wav":
+        return streaming.WavSink(out, output.sample_rate, frames)
+    raise ValueError(f"unknown format {output.format!r}")

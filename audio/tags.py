@@ -79,6 +79,12 @@ def chapters_from_cues(cues: Sequence[Cue], duration_ms: int) -> list[Chapter]:
     return out
 
 
+def id3_tag(meta: Meta, chapters: Sequence[Chapter] = ()) -> bytes:
+    """The ID3v2.3 tag alone: what `tag_mp3` puts before the audio frames, so a file
+    encoded as a stream can start with it (`tag_mp3(mp3, ...) == id3_tag(...) + mp3`)."""
+    return tag_mp3(b"", meta, chapters)
+
+
 def tag_mp3(mp3: bytes, meta: Meta, chapters: Sequence[Chapter] = ()) -> bytes:
     """The MP3 with an ID3v2.3 tag prepended (the audio frames are untouched)."""
     tags = id3.ID3()

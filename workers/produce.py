@@ -8,18 +8,29 @@ fraction of a second, whatever the bulletin's length.
 
 Words used across layers: engines *synthesize* clips, `audio` *assembles*, *masters*
 and *encodes* them, this module *produces* a job's files from all of that.
+
+Memory: a 90-minute bulletin's clips alone are ~240 MB, so they are never all held.
+The whole bulletin is synthesized first, through the chain as always (one engine for
+the whole rendition, with its fallbacks and progress), but only the clips' rate is kept:
+the clips are in the sentence cache. `audio` then reads the blocks one at a time, and
+each read fetches its sentences, a batch at a time, from the engine that made them
+(cache hits, no engine call). An engine without a cache keeps its clips, as before.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
-from audio.assemble import Part, SentenceClip, bulletin_header, header_part
+from audio.assemble import Part, SentenceClip
 from audio.attention import emergency_header, reminder
+from audio.cache import CachedEngine
+from audio.engines.base import Engine, Synthesis
 from audio.engines.chain import EngineChain
+from audio.header import bulletin_header
 from audio.mastering import EncodedFile, encode_profile
 from audio.media import AudioSegment
 from audio.profiles import get_profile
@@ -33,7 +44,7 @@ from workers.job import Job
 
 BATCH = 8
 #: bump when assembly or encoding changes what the same input sounds like
-OUTPUT_VERSION = "2"
+OUTPUT_VERSION = "3"
 #: sentences in the fast first part: the title and the first sentence after it
 FIRST_SENTENCES = 2
 #: a bulletin longer than this also gets an early part of `EARLY_SHARE` of its sentences,
@@ -70,15 +81,151 @@ class Produced:
 def parts_for(job: Job, clips: Sequence[AudioSegment]) -> list[Part]:
     """Group sentence clips into the bulletin's blocks, each clip with its sentence's
     written offsets and index (the index is what the page highlights)."""
-    parts: list[Part] = []
+    return [Part(kind, [_clip(clips, where) for where in block])
+            for kind, block in _blocks(job, count=len(clips))]
+
+
+def _clip(clips: Sequence[AudioSegment], where: _Where) -> SentenceClip:
+    n, start, end, text, index = where
+    return SentenceClip(clips[n], start, end, text, index)
+
+
+def _blocks(job: Job, first: int = 0,
+            count: int | None = None) -> list[tuple[Any, list[_Where]]]:
+    """(kind, [(clip number, start, end, text, index), ...]) per block of the job's first
+    `count` sentences (all by default), the clip numbers counted from `first`."""
+    blocks: list[tuple[Any, list[_Where]]] = []
     last_block = -1
-    for sent, clip in zip(job.sentences, clips, strict=False):
+    for n, sent in enumerate(job.sentences[:count]):
         if sent.block != last_block:
-            parts.append(Part(sent.kind, []))  # type: ignore[arg-type]
+            blocks.append((sent.kind, []))
             last_block = sent.block
-        parts[-1].sentences.append(SentenceClip(clip, sent.start, sent.end, sent.text,
-                                                sent.index))
-    return parts
+        blocks[-1][1].append((first + n, sent.start, sent.end, sent.text, sent.index))
+    return blocks
+
+
+#: where a clip goes: (clip number, char_start, char_end, text, sentence index)
+_Where = tuple[int, int | None, int | None, str, int | None]
+
+
+class _Passing:
+    """An engine of the chain as the first, whole-bulletin synthesis sees it: calls go
+    through (a cached engine's clips land in the sentence cache) and only the clips'
+    rate is kept; an engine without a cache keeps its clips (nothing else has them)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.name, self.capabilities = engine.name, engine.capabilities
+        self.cached = isinstance(engine, CachedEngine)
+        self.rate = 0  # highest rate of a non-empty clip
+        self.used = False
+
+    def __getattr__(self, name: str) -> Any:  # resolve_voice, fingerprint, covers
+        return getattr(self.engine, name)
+
+    def synthesize(self, sentences: Sequence[str], voice: str, rate: float) -> Synthesis:
+        made = self.engine.synthesize(sentences, voice, rate)
+        self.used = True
+        self.rate = max([self.rate, *(c.frame_rate for c in made.clips if len(c))])
+        if self.cached:
+            made.clips = [_NOTHING] * len(made.clips)
+        return made
+
+
+_NOTHING = AudioSegment.empty()
+
+
+class Clips(Sequence[AudioSegment]):
+    """A synthesis's clips, read back a batch at a time from the engine that made them
+    (the sentence cache: no engine call), or held when that engine has no cache."""
+
+    def __init__(self, engine: _Passing | None, result: Synthesis, sentences: Sequence[str],
+                 voice: str, rate: float) -> None:
+        self.engine, self.result = engine, result
+        self.sentences, self.voice, self.speed = list(sentences), voice, rate
+        self.held = result.clips if engine is None or not engine.cached else None
+        self.batch: tuple[int, list[AudioSegment]] = (-1, [])
+
+    @property
+    def rate(self) -> int:
+        """The clips' highest rate (what assembly uses), 22.05 kHz when all are empty."""
+        if self.held is not None:
+            return max((c.frame_rate for c in self.held if len(c)), default=22050)
+        assert self.engine is not None
+        return self.engine.rate or 22050
+
+    @property
+    def audible(self) -> bool:
+        """Whether any clip has sound."""
+        if self.held is not None:
+            return any(len(c) for c in self.held)
+        assert self.engine is not None
+        return self.engine.rate > 0
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+    @overload
+    def __getitem__(self, i: int) -> AudioSegment: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[AudioSegment]: ...
+
+    def __getitem__(self, i: int | slice) -> AudioSegment | list[AudioSegment]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if self.held is not None:
+            return self.held[i]
+        start = i - i % BATCH
+        if self.batch[0] != start:
+            assert self.engine is not None
+            self.batch = (-1, [])  # let the last batch go before reading the next
+            made = self.engine.engine.synthesize(self.sentences[start:start + BATCH],
+                                                 self.voice, self.speed)
+            self.batch = (start, made.clips)
+        return self.batch[1][i - start]
+
+
+class _Sentences(Sequence[SentenceClip]):
+    """A block's sentences, each clip read from `Clips` when the sentence is."""
+
+    def __init__(self, clips: Clips, where: list[_Where]) -> None:
+        self.clips, self.where = clips, where
+
+    def __len__(self) -> int:
+        return len(self.where)
+
+    @overload
+    def __getitem__(self, i: int) -> SentenceClip: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[SentenceClip]: ...
+
+    def __getitem__(self, i: int | slice) -> SentenceClip | list[SentenceClip]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        return _clip(self.clips, self.where[i])
+
+
+def synthesize(chain: EngineChain, sentences: Sequence[str], voice: str, rate: float,
+               progress: Callable[[int], None] | None = None) -> Clips:
+    """Every sentence through the chain (fallbacks, retries, progress as always), the
+    clips left in the sentence cache and read back when assembly needs them."""
+    passing = [_Passing(e) for e in chain.engines]
+    through = copy.copy(chain)  # the same chain (breaker, retries) over passing engines
+    through.engines = passing  # type: ignore[assignment]
+    result = through.synthesize(list(sentences), voice, rate, progress=progress, batch=BATCH)
+    # the engine that made the clips (none of ours if the chain's `synthesize` is not its
+    # own, as when a test records the calls: the clips it returned are then kept)
+    made = next((e for e in passing if e.used and e.name == result.engine), None)
+    return Clips(made, result, sentences, voice, rate)
+
+
+def lazy_parts(job: Job, clips: Clips, first: int = 0, count: int | None = None) -> list[Part]:
+    """`parts_for` whose clips are read when assembly reaches them (`first`: the number
+    of the job's first sentence among `clips`; `count`: that many sentences)."""
+    return [Part(kind, _Sentences(clips, where))
+            for kind, where in _blocks(job, first, count)]
 
 
 def meta_for(job: Job, station: str) -> Meta:
@@ -115,11 +262,12 @@ def produce_opening(chain: EngineChain, job: Job, spoken: Sequence[str], count: 
     """
     if len(job.sentences) <= count or not any(t.strip() for t in spoken[:count]):
         return None
-    result = chain.synthesize(list(spoken[:count]), job.voice, job.rate, batch=BATCH)
-    if not any(len(clip) for clip in result.clips):
+    clips = synthesize(chain, spoken[:count], job.voice, job.rate)
+    if not clips.audible:
         return None
     web = get_profile(WEB)
-    f = encode_segmented_mp3(parts_for(job, result.clips), web, web.outputs[0], store)
+    f = encode_segmented_mp3(lazy_parts(job, clips, count=len(clips)), web, web.outputs[0],
+                             store, rate=clips.rate)
     return (ProducedFile("first", WEB, f.extension, f.data, f.duration_ms),
             cue_dicts(f.cues))
 
@@ -132,11 +280,11 @@ def produce_web(chain: EngineChain, job: Job, progress: Callable[[int], None],
     edit only that block is mastered and encoded again (see `audio.segmented`).
     """
     with maybe(stages, "synthesize"):
-        result = chain.synthesize(list(_spoken(job)), job.voice, job.rate, progress=progress,
-                                  batch=BATCH)
+        clips = synthesize(chain, _spoken(job), job.voice, job.rate, progress)
     web = get_profile(WEB)
-    mp3 = encode_segmented_mp3(parts_for(job, result.clips), web, web.outputs[0], segments,
-                               stages=stages)
+    mp3 = encode_segmented_mp3(lazy_parts(job, clips), web, web.outputs[0], segments,
+                               stages=stages, rate=clips.rate)
+    result = clips.result
     return Produced(_files([mp3]), cue_dicts(mp3.cues), mp3.webvtt(), mp3.duration_ms,
                     result.engine, result.voice, result.calls,
                     result.meta.get("fallback", ""))
@@ -145,15 +293,16 @@ def produce_web(chain: EngineChain, job: Job, progress: Callable[[int], None],
 def produce_profile(chain: EngineChain, job: Job, name: str, station: str,
                     stages: Stages | None = None) -> list[ProducedFile]:
     """Another profile (podcast, loudspeaker, telephony) with its spoken header, or the
-    web profile's remaining formats (Opus) without one. Clips come from the cache."""
+    web profile's remaining formats (Opus) without one. Clips come from the cache, a
+    block at a time (see the module's docstring)."""
     spoken = list(_spoken(job))
     profile = get_profile(name)
     if name == WEB:
         with maybe(stages, f"synthesize:{name}"):
-            result = chain.synthesize(spoken, job.voice, job.rate, batch=BATCH)
+            clips = synthesize(chain, spoken, job.voice, job.rate)
         rest = profile.with_overrides(outputs=profile.outputs[1:])
-        return _files(encode_profile(parts_for(job, result.clips), rest, verify=False,
-                                     stages=stages))
+        return _files(encode_profile(lazy_parts(job, clips), rest, rate=clips.rate,
+                                     verify=False, stages=stages))
     rate = job.rate * profile.synthesis_rate
     header = bulletin_header(station, _day(job), job.style)
     closing: list[str] = []
@@ -169,15 +318,15 @@ def produce_profile(chain: EngineChain, job: Job, name: str, station: str,
             closing = [normalize(reminder(e.instruction), style=job.style,
                                  lexicon=job.lexicon).text]
     with maybe(stages, f"synthesize:{name}"):
-        result = chain.synthesize([header.spoken, *spoken, *closing], job.voice, rate,
-                                  batch=BATCH)
-    clips = result.clips[1:len(result.clips) - len(closing)]
-    parts = [header_part(result.clips[0], header), *parts_for(job, clips)]
+        clips = synthesize(chain, [header.spoken, *spoken, *closing], job.voice, rate)
+    parts = [Part("header", _Sentences(clips, [(0, None, None, header.written, None)])),
+             *lazy_parts(job, clips, first=1)]
     if closing:
-        parts.append(Part("paragraph", [SentenceClip(result.clips[-1], None, None,
-                                                     reminder(job.emergency.instruction)
-                                                     if job.emergency else "")]))
-    return _files(encode_profile(parts, profile, meta_for(job, station), stages=stages))
+        said = reminder(job.emergency.instruction) if job.emergency else ""
+        parts.append(Part("paragraph", _Sentences(clips, [(len(clips) - 1, None, None, said,
+                                                           None)])))
+    return _files(encode_profile(parts, profile, meta_for(job, station), rate=clips.rate,
+                                 stages=stages))
 
 
 def produce_sample(chain: EngineChain, spoken: str, voice: str, rate: float) -> bytes:
