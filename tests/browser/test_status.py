@@ -9,12 +9,12 @@ from typing import Any
 
 from tests.browser.conftest import EDITOR, bulletin_count, publish, shot, sign_in, submit
 from tests.conftest import SAMPLE
-from tests.e2e.stack import Stack, _stop
+from tests.e2e.stack import Stack, stop_process
 
 
 def test_status_then_player_without_reload(new_page: Callable[..., Any], stack: Stack,
                                            bulletin: dict[str, Any]) -> None:
-    _stop(stack.worker)  # hold the job in the queue so the "queued" state is certain
+    stop_process(stack.worker)  # hold the job in the queue so the "queued" state is certain
     try:
         text = SAMPLE.read_text(encoding="utf-8").rstrip() \
             + "\nMột câu mới để có bản tin khác.\nHoàng Anh\n"

@@ -25,7 +25,7 @@ from service.models import Rendition, utcnow
 from service.rendition_view import FileRecord
 from service.storage import LocalStorage
 from tests.browser.conftest import publish, shot
-from tests.e2e.stack import Stack, _stop
+from tests.e2e.stack import Stack, stop_process
 
 AUDIO = "document.getElementById('audio')"
 CURRENT = "document.querySelector('.s[aria-current=true]')"
@@ -100,7 +100,7 @@ class States:
 def held(stack: Stack) -> Iterator[dict[str, Any]]:
     """A published bulletin whose job waits in the queue (the worker is stopped until the
     test ends)."""
-    _stop(stack.worker)
+    stop_process(stack.worker)
     try:
         resp = requests.post(f"{stack.url}/api/v1/bulletins", data=json.dumps(BULLETIN),
                              timeout=30, headers=stack.headers(

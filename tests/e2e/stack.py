@@ -75,11 +75,14 @@ class Stack:
         return self.worker
 
 
-def _stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+def stop_process(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM,
+                 timeout: float = 20) -> None:
+    """Stop a process started in its own session (its whole group), SIGKILL after
+    `timeout` seconds."""
     if proc.poll() is None:
         os.killpg(proc.pid, sig)
         try:
-            proc.wait(timeout=20)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
@@ -129,5 +132,5 @@ def run_stack(tmp: Path, broker_url: str, database_url: str = "",
             time.sleep(0.2)
         yield stack
     finally:
-        _stop(stack.worker)
-        _stop(web)
+        stop_process(stack.worker)
+        stop_process(web)

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from service.settings import Settings
-from tests.e2e.stack import BIN, free_port
+from tests.e2e.stack import BIN, free_port, stop_process
 from workers import supervisor
 from workers.admin import migrate, new_token
 
@@ -93,13 +93,7 @@ def serve(kind: str, tmp: Path, broker: str) -> Iterator[Server]:
             time.sleep(0.2)
         yield server
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop_process(proc, timeout=15)
 
 
 def http(port: int, raw: bytes, timeout: float = 10) -> tuple[int, dict[str, str], bytes]:

@@ -32,7 +32,7 @@ import sqlalchemy as sa
 
 from service.storage import content_name
 from tests.conftest import REQUIRE_SERVICES
-from tests.e2e.stack import Stack, free_port, run_stack
+from tests.e2e.stack import Stack, free_port, run_stack, stop_process
 
 #: what every fault stack runs with: espeak only, web audio only, and timings short
 #: enough that a dead worker is noticed (3 s) and its job re-sent (1 s) quickly
@@ -349,14 +349,7 @@ class Faults:
 
     def stop_worker(self) -> None:
         """A warm shutdown: the running task finishes first."""
-        worker = self.stack.worker
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGTERM)
-            try:
-                worker.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
-                worker.wait()
+        stop_process(self.stack.worker, timeout=60)
 
     def audio_files(self) -> list[Path]:
         root = self.stack.settings.audio_dir
@@ -400,10 +393,4 @@ def fault_stack(tmp: Path, broker_url: str, database_url: str,
         finally:
             faults.http.close()
             faults.db.dispose()
-            if beat.poll() is None:
-                os.killpg(beat.pid, signal.SIGTERM)
-                try:
-                    beat.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(beat.pid, signal.SIGKILL)
-                    beat.wait()
+            stop_process(beat)
