@@ -305,7 +305,7 @@ def produce_profile(chain: EngineChain, job: Job, name: str, station: str,
                                      verify=False, stages=stages))
     rate = job.rate * profile.synthesis_rate
     header = bulletin_header(station, _day(job), job.style)
-    closing: list[str] = []
+    ending: tuple[str, str] | None = None  # (written, spoken): the instruction again
     if job.emergency is not None and profile.chime:
         # A broadcast emergency: the attention signal, "Thông báo khẩn cấp" twice and the
         # issue time first (every replay says when it was issued), the instruction again
@@ -315,16 +315,16 @@ def produce_profile(chain: EngineChain, job: Job, name: str, station: str,
         header = emergency_header(station, e.issued_local, e.hazard_label, e.risk_level,
                                   job.style)
         if e.instruction.strip():
-            closing = [normalize(reminder(e.instruction), style=job.style,
-                                 lexicon=job.lexicon).text]
+            written = reminder(e.instruction)
+            ending = (written, normalize(written, style=job.style, lexicon=job.lexicon).text)
+    closing = [ending[1]] if ending else []
     with maybe(stages, f"synthesize:{name}"):
         clips = synthesize(chain, [header.spoken, *spoken, *closing], job.voice, rate)
     parts = [Part("header", _Sentences(clips, [(0, None, None, header.written, None)])),
              *lazy_parts(job, clips, first=1)]
-    if closing:
-        said = reminder(job.emergency.instruction) if job.emergency else ""
-        parts.append(Part("paragraph", _Sentences(clips, [(len(clips) - 1, None, None, said,
-                                                           None)])))
+    if ending:
+        parts.append(Part("paragraph", _Sentences(clips, [(len(clips) - 1, None, None,
+                                                           ending[0], None)])))
     return _files(encode_profile(parts, profile, meta_for(job, station), rate=clips.rate,
                                  stages=stages))
 

@@ -117,14 +117,16 @@ def validate_programme(data: Any, partial: Programme | None = None) -> Programme
                           _words(data, "closing"), times, days, active)
 
 
-def save_programme(s: Session, item: ProgrammeInput, by: str,
-                   p: Programme | None = None) -> Programme:
-    p = p or Programme(created_by=by)
+def save_programme(s: Session, actor: Actor, item: ProgrammeInput,
+                   p: Programme | None = None, **details: Any) -> Programme:
+    """Create (or, given `p`, change) a programme, recorded in the audit log."""
+    p = p or Programme(created_by=actor.name)
     p.name, p.sources, p.categories = item.name, list(item.sources), list(item.categories)
     p.opening, p.closing = item.opening, item.closing
     p.times, p.days, p.active = list(item.times), list(item.days), item.active
     s.add(p)
     s.flush()
+    audit.record(s, actor, "programme", programme=p.id, name=p.name, **details)
     return p
 
 

@@ -28,7 +28,6 @@ from flask import (
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from service import audit
 from service import bulletins as uc
 from service.models import Edition, Programme, utcnow
 from service.rendition_view import (
@@ -347,8 +346,7 @@ def create_programme() -> WerkzeugResponse:
             else f"{label}: {err.message}"
         return _board(err.status, [{"field": name, "message": message}], shown)
     s = db()
-    p = save_programme(s, item, actor.name)
-    audit.record(s, actor, "programme", programme=p.id, name=p.name, via_form=True)
+    p = save_programme(s, actor, item, via_form=True)
     s.commit()
     flash(f"Đã tạo chương trình “{p.name}”.")
     return _back()

@@ -14,7 +14,6 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 from sqlalchemy import select
 
-from service import audit
 from service import bulletins as uc
 from service.models import Edition, Programme, utcnow
 from service.rendition_view import FileRecord
@@ -88,8 +87,7 @@ def create_programme() -> Response:
     actor = require_actor("station")
     item = validate_programme(read_json_object())
     s = db()
-    p = save_programme(s, item, actor.name)
-    audit.record(s, actor, "programme", programme=p.id, name=p.name)
+    p = save_programme(s, actor, item)
     s.commit()
     resp = jsonify(programme_json(p))
     resp.status_code = 201
@@ -110,8 +108,7 @@ def show_programme(programme_id: int) -> Response:
         actor = require_actor("station")
         item = validate_programme(read_json_object(), partial=p)
         s = db()
-        save_programme(s, item, actor.name, p)
-        audit.record(s, actor, "programme", programme=p.id, name=p.name)
+        save_programme(s, actor, item, p)
         s.commit()
     return jsonify(programme_json(p))
 

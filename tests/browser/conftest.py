@@ -166,3 +166,22 @@ def shot(page: Any, name: str, full_page: bool = True) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+@pytest.fixture(scope="module")
+def axe() -> Any:
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+def axe_clean(axe: Any, page: Any, label: str, full_page: bool = True) -> None:
+    """No axe violation, `lang="vi"`, no sideways scrolling; a screenshot for the record."""
+    page.wait_for_load_state("load")
+    results = axe.run(page)
+    assert results.violations_count == 0, f"{label}:\n{results.generate_report()}"
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    scroll, client = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert scroll <= client, f"{label}: horizontal scroll {scroll} > {client}"
+    shot(page, label.replace(" ", "-"), full_page=full_page)

@@ -20,6 +20,7 @@ from tests.browser.conftest import (
     DESKTOP,
     EDITOR,
     NARROW,
+    axe_clean,
     bulletin_count,
     public_status,
     publish,
@@ -425,20 +426,6 @@ STATES: dict[str, tuple[dict[str, int], dict[str, str]]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def axe() -> Axe:
-    return Axe()
-
-
-def _check(axe: Axe, page: Any, label: str, wide: bool) -> None:
-    page.wait_for_load_state("load")
-    results = axe.run(page)
-    assert results.violations_count == 0, f"{label}:\n{results.generate_report()}"
-    assert page.evaluate("document.documentElement.lang") == "vi"
-    scroll, client = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    assert scroll <= client, f"{label}: horizontal scroll {scroll} > {client}"
-    shot(page, label.replace(" ", "-"), full_page=wide)
 
 
 @pytest.mark.parametrize("state", list(STATES))
@@ -450,27 +437,27 @@ def test_newsroom_pages_have_no_axe_violations(state: str, axe: Axe, new_page: C
 
     page = new_page(viewport=viewport, cookies=cookies)
     page.goto(f"{stack.url}/login")
-    _check(axe, page, f"login {state}", wide)
+    axe_clean(axe, page, f"login {state}", wide)
     page.get_by_label("Tên đăng nhập").fill(EDITOR["name"])
     page.get_by_label("Mật khẩu").fill("mat-khau-sai-roi")
     with page.expect_navigation():
         page.get_by_role("button", name="Đăng nhập").click()
     assert page.get_by_role("alert").count() == 1
-    _check(axe, page, f"login-error {state}", wide)
+    axe_clean(axe, page, f"login-error {state}", wide)
 
     # The editor, signed in, with the script's error summary and then the server's.
     sign_in(page, stack, EDITOR)
     page.get_by_role("button", name="Gửi bản tin để duyệt").click()
     page.locator("#loi-tom-tat").wait_for()
-    _check(axe, page, f"editor-error {state}", wide)
+    axe_clean(axe, page, f"editor-error {state}", wide)
     page.goto(f"{stack.url}/editor")
     with page.expect_navigation():
         page.locator("#editor-form").evaluate("f => f.submit()")  # as if without the script
     assert page.locator("#loi-gui[role=alert]").count() == 1
-    _check(axe, page, f"editor-server-error {state}", wide)
+    axe_clean(axe, page, f"editor-server-error {state}", wide)
 
     approver = new_page(viewport=viewport, cookies=cookies, user=APPROVER)
     for path in ("/review", "/audit"):
         approver.goto(stack.url + path)
-        _check(axe, approver, f"{path.strip('/')} {state}", wide)
+        axe_clean(axe, approver, f"{path.strip('/')} {state}", wide)
     assert page.js_errors == [] and approver.js_errors == []

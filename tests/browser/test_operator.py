@@ -25,7 +25,15 @@ from axe_playwright_python.sync_playwright import Axe
 from service.models import utcnow
 from service.station import schedule
 from service.station.vocabulary import RISK_COLOURS
-from tests.browser.conftest import APPROVER, DESKTOP, EDITOR, LIMITS, NARROW, shot, sign_in
+from tests.browser.conftest import (
+    APPROVER,
+    DESKTOP,
+    EDITOR,
+    LIMITS,
+    NARROW,
+    axe_clean,
+    sign_in,
+)
 from tests.e2e.stack import Stack, run_stack
 from workers.admin import new_token, new_user
 
@@ -100,20 +108,6 @@ def station(stack: Stack) -> dict[str, Any]:
             "programme": resp.json()["id"], "token": token}
 
 
-@pytest.fixture(scope="module")
-def axe() -> Axe:
-    return Axe()
-
-
-def _axe_clean(axe: Axe, page: Any, label: str) -> None:
-    page.wait_for_load_state("load")
-    results = axe.run(page)
-    assert results.violations_count == 0, f"{label}:\n{results.generate_report()}"
-    assert page.evaluate("document.documentElement.lang") == "vi"
-    scroll, client = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    assert scroll <= client, f"{label}: horizontal scroll {scroll} > {client}"
-    shot(page, label)
 
 
 def _board_page(new_page: Callable[..., Any], stack: Stack, user: dict[str, str],
@@ -164,7 +158,7 @@ def test_board_shows_emergency_first_with_files_and_playlist(
     assert nav.get_by_role("link", name="Đài truyền thanh").get_attribute("aria-current") \
         == "page"
     assert page.locator("h1").inner_text() == "Đài truyền thanh — hôm nay"
-    _axe_clean(axe, page, f"operator-board-{viewport['width']}")
+    axe_clean(axe, page, f"operator-board-{viewport['width']}")
 
     emergency, normal = station["emergency"], station["normal"]
     e_title = station["titles"][emergency]
@@ -309,7 +303,7 @@ def test_assemble_by_keyboard_then_play_the_programme(
         row.get_by_role("link", name=f"Trang chương trình “{PROGRAMME}”").click()
     assert urlparse(page.url).path == f"/programmes/{pid}"
     assert page.locator("h1").inner_text() == PROGRAMME
-    _axe_clean(axe, page, "programme-page")
+    axe_clean(axe, page, "programme-page")
     reader = new_page()
     reader.goto(f"{stack.url}/programmes/{pid}")
     assert reader.locator("h1").inner_text() == PROGRAMME, "public, no sign-in"
@@ -380,7 +374,7 @@ def test_create_programme_form_keeps_input_and_names_the_field(
     assert not page.get_by_label("Chủ nhật").is_checked()
     assert page.get_by_label("Thứ Hai").is_checked()
     assert page.get_by_label("Lời mở đầu (không bắt buộc)").input_value() == "Kính thưa bà con."
-    _axe_clean(axe, page, "operator-form-error-320")
+    axe_clean(axe, page, "operator-form-error-320")
 
     times.fill("17:00, 06:00")
     with page.expect_navigation():
@@ -398,7 +392,7 @@ def test_create_programme_form_keeps_input_and_names_the_field(
         made.get_by_role("link", name=name, exact=True).click()
     assert page.get_by_role("heading", name="Chưa có bản phát").count() == 1
     assert page.locator("audio").count() == 0
-    _axe_clean(axe, page, "programme-page-empty-320")
+    axe_clean(axe, page, "programme-page-empty-320")
     assert page.js_errors == []
 
 
