@@ -94,10 +94,10 @@ def peak_envelope(x: Samples, floor: float | None = None) -> Samples:
     hot[1:] |= hot[:-1].copy()
     hot[:-1] |= hot[1:].copy()
     idx = np.nonzero(np.repeat(hot, span)[:x.size])[0]
-    if idx.size > x.size // 3:  # dense: one full convolution per phase is cheaper
-        for taps in _PHASES:
-            y = np.convolve(x, taps)[_DELAY:_DELAY + x.size]
-            np.maximum(env, np.abs(y), out=env)
+    if idx.size > x.size // 3:  # dense: one polyphase interpolation of everything
+        # upfirdn's output sample 4n + p is phase p's convolution at n
+        y = signal.upfirdn(_INTERP, x, up=_OS)[_OS * _DELAY:_OS * (_DELAY + x.size)]
+        np.maximum(env, np.abs(y.reshape(-1, _OS)).max(axis=1), out=env)
         return env
     padded = np.concatenate([np.zeros(span - 1, np.float32), x, np.zeros(span, np.float32)])
     windows = np.lib.stride_tricks.sliding_window_view(padded, span)

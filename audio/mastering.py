@@ -100,15 +100,19 @@ def master(programme: Programme, profile: Profile, rate: int,
     """Resample to `rate`, band-limit, compress, then hit the loudness and peak targets.
 
     `headroom_db` lowers the peak ceiling for codecs whose decoded peaks overshoot.
+    All of it happens at `streaming.mastering_rate` (never above the programme's own
+    rate); the master is then upsampled to `rate` if that is higher.
     """
-    x = dsp.resample(programme.samples, programme.rate, rate)
+    at = streaming.mastering_rate(programme.rate, rate)
+    x = dsp.resample(programme.samples, programme.rate, at)
     if profile.band_hz is not None:
-        x = dsp.bandpass(x, rate, *profile.band_hz)
+        x = dsp.bandpass(x, at, *profile.band_hz)
     if profile.compression is not None:
-        x = loudness.compress(x, rate, profile.compression.threshold_db,
+        x = loudness.compress(x, at, profile.compression.threshold_db,
                               profile.compression.ratio)
-    return loudness.normalize(x, rate, profile.target_lufs,
-                              profile.true_peak_db - headroom_db)
+    x, report = loudness.normalize(x, at, profile.target_lufs,
+                                   profile.true_peak_db - headroom_db)
+    return dsp.resample(x, at, rate), report
 
 
 def _encode_within_peak(x: dsp.Samples, output: Output, ceiling_db: float,

@@ -447,17 +447,41 @@ def gain_for(target: float, gains_db: np.ndarray, lufs: np.ndarray, measured: fl
     return float(g[lo] + (target - lv[lo]) * (g[hi] - g[lo]) / (lv[hi] - lv[lo]))
 
 
+def mastering_rate(programme_rate: int, output_rate: int) -> int:
+    """The rate a programme is mastered at for an output: the output's, or the
+    programme's when the output's is higher.
+
+    An engine's 22.05 kHz speech has nothing above 11 kHz, so mastering it at 44.1 kHz
+    (podcast, loudspeaker) would filter, compress, meter and limit twice the samples
+    for the same sound. It is mastered at its own rate and upsampled after the limiter:
+    the limiter holds the true peak (the 4x-oversampled estimate), which is what an
+    upsampled signal's samples reach, and the render meters what the encoder gets.
+    """
+    return min(programme_rate, output_rate)
+
+
+def _resampled_length(n: int, src: int, dst: int) -> int:
+    """How many samples `dsp.Resampler` (and `resample_poly`) makes of `n`."""
+    g = math.gcd(src, dst)
+    return -(-n * (dst // g) // (src // g))
+
+
 @dataclass
 class Measured:
     """What the measure pass found for one output rate."""
 
-    rate: int
+    rate: int  # the output's
     input_lufs: float
     gain_db: float
     ceiling_db: float  # the limiter's, margin included
     samples: int  # at `rate`
     model_gains_db: np.ndarray = field(repr=False)
     model_lufs: np.ndarray = field(repr=False)
+    master_rate: int = 0  # the rate of the processing and the limiter (0: `rate`)
+
+    @property
+    def mastered_at(self) -> int:
+        return self.master_rate or self.rate
 
     def slope(self, gain_db: float) -> float:
         """d(loudness)/d(gain) of the model near `gain_db` (0.2 ... 1)."""
@@ -472,18 +496,21 @@ class Measured:
 
 def measure(stream: ProgrammeStream, profile: Profile, rate: int,
             headroom_db: float = 0.0) -> Measured:
-    """Pass 1: loudness of the processed programme and the gain for the target."""
+    """Pass 1: loudness of the processed programme and the gain for the target, at
+    `mastering_rate` for an output at `rate`."""
     ceiling = profile.true_peak_db - headroom_db - MARGIN_DB
-    meter = loudness.Meter(rate)
-    model = LimiterModel(rate, ceiling)
-    for x in processed(stream, profile, rate):
+    at = mastering_rate(stream.rate, rate)
+    meter = loudness.Meter(at)
+    model = LimiterModel(at, ceiling)
+    for x in processed(stream, profile, at):
         model.push(x, meter.push(x))
     measured = meter.lufs()
     lufs = model.finish()
     gain = 0.0
     if math.isfinite(measured):
         gain = gain_for(profile.target_lufs, model.gains_db, lufs, measured)
-    return Measured(rate, measured, gain, ceiling, meter.samples, model.gains_db, lufs)
+    return Measured(rate, measured, gain, ceiling, _resampled_length(meter.samples, at, rate),
+                    model.gains_db, lufs, at)
 
 
 # --- encoders that take samples as they come ----------------------------------------
@@ -683,15 +710,20 @@ class Rendered:
 def render(stream: ProgrammeStream, profile: Profile, plan: Measured, gain_db: float,
            ceiling_db: float, sinks: Sequence[Sink],
            encode_seconds: list[float] | None = None) -> Rendered:
-    """Pass 2: gain, limiter, meters, and every sink fed chunk by chunk."""
-    rate = plan.rate
+    """Pass 2: gain, limiter (at the mastering rate), the rise to the output's rate,
+    meters on what the sinks get, and every sink fed chunk by chunk."""
+    rate, at = plan.rate, plan.mastered_at
     gain = dsp.db_to_gain(gain_db)
-    limiter = Limiter(rate, ceiling_db)
+    limiter = Limiter(at, ceiling_db)
+    rise = dsp.Resampler(at, rate)
     meter, peak = loudness.Meter(rate), dsp.PeakMeter()
     spent = 0.0
 
-    def out(y: dsp.Samples) -> None:
+    def out(y: dsp.Samples, last: bool = False) -> None:
         nonlocal spent
+        y = rise.push(y)
+        if last:
+            y = np.concatenate([y, rise.flush()])
         if y.size == 0:
             return
         meter.push(y)
@@ -702,9 +734,9 @@ def render(stream: ProgrammeStream, profile: Profile, plan: Measured, gain_db: f
         spent += time.perf_counter() - t
 
     try:
-        for x in processed(stream, profile, rate):
+        for x in processed(stream, profile, at):
             out(limiter.push((x * gain).astype(np.float32)))
-        out(limiter.flush())
+        out(limiter.flush(), last=True)
         t = time.perf_counter()
         for sink in sinks:
             sink.close()
@@ -734,6 +766,7 @@ __all__ = [
     "Windowed",
     "decoded_peak_db",
     "gain_for",
+    "mastering_rate",
     "measure",
     "processed",
     "render",

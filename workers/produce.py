@@ -44,7 +44,7 @@ from workers.job import Job
 
 BATCH = 8
 #: bump when assembly or encoding changes what the same input sounds like
-OUTPUT_VERSION = "3"
+OUTPUT_VERSION = "4"
 #: sentences in the fast first part: the title and the first sentence after it
 FIRST_SENTENCES = 2
 #: a bulletin longer than this also gets an early part of `EARLY_SHARE` of its sentences,

@@ -195,6 +195,31 @@ def test_streaming_files_match_the_whole_array_ones(name: str, index: int) -> No
     assert float(np.corrcoef(ex, ey)[0, 1]) > 0.98
 
 
+@pytest.mark.parametrize(("name", "master_rate"), [("podcast", 22050), ("loudspeaker", 22050),
+                                                  ("telephony", 8000), ("web", 22050)])
+def test_speech_is_mastered_at_its_own_rate_and_raised_after(name: str,
+                                                             master_rate: int) -> None:
+    """22.05 kHz speech for a 44.1 kHz file is filtered, metered and limited at 22.05 kHz
+    (half the samples) and upsampled after the limiter; a lower output rate is mastered
+    at that rate. The file is at the output's rate, as long as the programme, on target."""
+    profile = get_profile(name)
+    output = profile.outputs[0]
+    stream = streaming.ProgrammeStream(bulletin_parts(profile.synthesis_rate), profile)
+    assert stream.rate == 22050
+    plan = streaming.measure(stream, profile, output.sample_rate)
+    assert plan.mastered_at == master_rate
+    layout = stream.known()
+    expected = dsp.resample(np.zeros(layout.samples, np.float32), 22050,
+                            output.sample_rate).size
+    assert plan.samples == expected
+    f = encode_streamed(stream, output, profile, plan)
+    seg = decode(f.data)
+    assert seg.frame_rate == output.sample_rate
+    assert abs(len(seg) - round(layout.samples * 1000 / 22050)) <= 100  # codec frames
+    assert f.loudness.output_lufs == pytest.approx(profile.target_lufs, abs=0.5)
+    assert f.loudness.output_true_peak_db <= profile.true_peak_db
+
+
 def test_streaming_podcast_has_the_same_tags_and_chapters() -> None:
     whole, streamed = (files[0] for files in both("podcast"))
     a, b = id3.ID3(io.BytesIO(whole.data)), id3.ID3(io.BytesIO(streamed.data))
