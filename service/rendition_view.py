@@ -107,6 +107,9 @@ class ProfileState:
     name: str
     state: ProfileStatus
     error: str | None = None
+    #: when the worker recorded the profile ready or failed (None before then, and for
+    #: rows from before it recorded the time)
+    finished_at: datetime | None = None
 
 
 def profile_states(r: Rendition, files: Mapping[str, FileRecord]) -> tuple[ProfileState, ...]:
@@ -124,8 +127,23 @@ def profile_states(r: Rendition, files: Mapping[str, FileRecord]) -> tuple[Profi
             kinds = [k for k, (p, _f) in AUDIO_KINDS.items() if p == name]
             state = ProfileStatus.READY if all(k in files for k in kinds) \
                 else ProfileStatus.PENDING
-        out.append(ProfileState(name, state, raw.get("error")))
+        out.append(ProfileState(name, state, raw.get("error"), _instant(raw.get("finished_at"))))
     return tuple(out)
+
+
+def _instant(raw: Any) -> datetime | None:
+    """A UTC time the worker wrote as ISO text, or None when absent or unreadable."""
+    if not isinstance(raw, str):
+        return None
+    try:
+        return datetime.fromisoformat(raw.removesuffix("Z"))
+    except ValueError:
+        return None
+
+
+def _iso(at: datetime | None) -> str | None:
+    """UTC (stored naive) as the API writes instants: ISO 8601 with a Z."""
+    return at.isoformat() + "Z" if at is not None else None
 
 
 @dataclass(frozen=True)
@@ -258,9 +276,9 @@ class BulletinView:
                 "voice": ready.voice, "rate": ready.rate,
                 "normalizer_version": ready.normalizer_version,
                 "duration_ms": ready.duration_ms,
-                "finished_at": ready.finished_at.isoformat() + "Z" if ready.finished_at
-                else None,
-                "profiles": {p.name: {"state": str(p.state), "error": p.error}
+                "finished_at": _iso(ready.finished_at),
+                "profiles": {p.name: {"state": str(p.state), "error": p.error,
+                                      "finished_at": _iso(p.finished_at)}
                              for p in ready.profiles},
             } if ready else None,
             "requested": {"engines": cur.engines, "voice": cur.voice, "rate": cur.rate}

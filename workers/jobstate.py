@@ -60,6 +60,8 @@ def set_profile(ctx: WorkerContext, rendition_id: int, profile: str, status: Pro
             return
         r.files = {**(r.files or {}), **(files or {})}
         entry: dict[str, Any] = {"state": str(status)}
+        if status != ProfileStatus.PENDING:
+            entry["finished_at"] = utcnow().isoformat()
         attempts = ((r.profiles or {}).get(profile) or {}).get("attempts")
         if attempts:
             entry["attempts"] = attempts

@@ -141,14 +141,16 @@ def _produce(ctx: WorkerContext, job: Job) -> str:
             r.status, r.cues = RenditionStatus.READY, out.cues
             r.files = {**(r.files or {}), **{f.kind: f.to_json() for f in files}}
             r.spoken = list(job.spoken or ())
-            r.profiles = {p: {"state": ProfileStatus.READY if p == WEB and not
-                              _has_extra(WEB) else ProfileStatus.PENDING}
+            now = utcnow()
+            r.profiles = {p: {"state": ProfileStatus.READY, "finished_at": now.isoformat()}
+                          if p == WEB and not _has_extra(WEB)
+                          else {"state": ProfileStatus.PENDING}
                           for p in ctx.settings.audio_profiles}
             r.stages = stages.rounded()
             r.duration_ms, r.engine, r.engine_voice = (out.duration_ms, out.engine,
                                                        out.engine_voice)
             r.normalizer_version, r.warnings = NORMALIZER_VERSION, warnings[:200]
-            r.progress_done, r.finished_at, r.error = len(job.sentences), utcnow(), None
+            r.progress_done, r.finished_at, r.error = len(job.sentences), now, None
             r.content_key = key
             bulletin_id = r.bulletin_id
         downloads.remember(ctx.sessions, {f.name: f.kind for f in files}, bulletin_id)

@@ -455,7 +455,7 @@ def bulletin_schema(full: bool, extra: dict[str, Schema] | None = None,
             "duration_ms": nullable(INTEGER), "finished_at": nullable(INSTANT),
             "profiles": {"type": "object", "additionalProperties": obj({
                 "state": {"type": "string", "enum": list(ProfileStatus)},
-                "error": nullable(STRING)})},
+                "error": nullable(STRING), "finished_at": nullable(INSTANT)})},
         })),
         "requested": nullable(obj({"engines": STRING, "voice": STRING, "rate": NUMBER})),
         "engine": nullable(STRING), "voice": nullable(STRING), "duration": nullable(NUMBER),

@@ -46,7 +46,8 @@ def test_api_lists_typed_files_and_profile_states(app: Flask, client: FlaskClien
                                                    auth: dict[str, str]) -> None:
     bid = _submit(client, auth)
     _make_ready(app, bid, web={"state": "ready"}, podcast={"state": "ready"},
-                loudspeaker={"state": "failed", "error": "Không tạo được"},
+                loudspeaker={"state": "failed", "error": "Không tạo được",
+                             "finished_at": "2026-12-01T08:30:00.250000"},
                 telephony={"state": "pending"})
     body = client.get(f"/api/v1/bulletins/{bid}", headers=auth).get_json()
     assert body["status"] == "ready"
@@ -56,9 +57,11 @@ def test_api_lists_typed_files_and_profile_states(app: Flask, client: FlaskClien
         "kind": "podcast", "profile": "podcast", "url": f"/audio/{'b' * 32}.mp3",
         "bytes": 200, "sha256": FileRecord.made("x", "n", MP3 * 2).sha256, "duration": 1.6}
     assert body["audio"] == {"mp3": f"/audio/{'a' * 32}.mp3", "podcast": f"/audio/{'b' * 32}.mp3"}
-    assert body["rendition"]["profiles"]["loudspeaker"] == {"state": "failed",
-                                                             "error": "Không tạo được"}
-    assert body["rendition"]["profiles"]["telephony"]["state"] == "pending"
+    assert body["rendition"]["profiles"]["loudspeaker"] == {
+        "state": "failed", "error": "Không tạo được",
+        "finished_at": "2026-12-01T08:30:00.250000Z"}
+    assert body["rendition"]["profiles"]["telephony"] == {"state": "pending", "error": None,
+                                                          "finished_at": None}
     listed = client.get("/api/v1/bulletins", headers=auth).get_json()["items"][0]
     assert listed["files"] == body["files"] and "body" not in listed
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -164,8 +164,12 @@ def test_spoken_forms_are_made_once_and_carried_to_every_profile(
     assert pipeline.produce_extra(ctx, rid, "web") == "ready"  # the Opus file
     assert calls == []  # no sentence normalized again
     r = row(ctx, rid)
+    finished = {p: datetime.fromisoformat(e.pop("finished_at"))
+                for p, e in (r.profiles or {}).items()}
     assert r.profiles == {"web": {"state": "ready", "attempts": 1},
                           "telephony": {"state": "ready", "attempts": 1}}
+    assert r.finished_at is not None
+    assert r.finished_at <= finished["telephony"] <= finished["web"]  # in the order made
     assert {"telephony", "ogg"} <= set(r.files or {})
     assert r.files["telephony"]["profile"] == "telephony"
     assert len(r.files["telephony"]["sha256"]) == 64
