@@ -10,4 +10,4 @@ RUN pip install . && useradd --create-home bantin && mkdir -p /data && chown ban
 USER bantin
 ENV BANTIN_VAR_DIR=/data AUDIO_DIR=/data/audio CACHE_DIR=/data/cache
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "4", "service.web.app:create_app()"]
+CMD ["gunicorn", "-c", "python:service.web.gunicorn_conf", "service.web.app:create_app()"]

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test install lint bench clean
+.PHONY: run test prod-check install lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -22,6 +22,14 @@ run: install
 
 test: install
 	$(BIN)/pytest -q
+
+# The production processes (nginx, gunicorn, worker, beat) natively, over this machine's
+# PostgreSQL and Redis, and the whole flow through them (tests/prod).
+prod-check: install
+	BANTIN_PROD_CHECK=1 \
+	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	$(BIN)/pytest -q tests/prod
 
 lint: install
 	$(BIN)/ruff check audio service workers tests bench

@@ -175,6 +175,15 @@ class CachedEngine:
         fingerprint, resolved = self.fingerprint(voice), self.resolve_voice(voice)
         return [self.cache.key(fingerprint, resolved, rate, s) for s in sentences]
 
+    def cached(self, sentences: Sequence[str], voice: str, rate: float) -> int:
+        """How many of `sentences` are in the cache now (what a synthesis would not
+        send to the engine); 0 when the engine cannot name its keys."""
+        try:
+            keys = self._keys(sentences, voice, rate)
+        except Exception:
+            return 0
+        return sum(self.cache.path(k).is_file() for k in keys)
+
     def covers(self, sentences: Sequence[str], voice: str, rate: float) -> bool:
         """True when every sentence is cached, i.e. synthesis needs no engine call."""
         try:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from service import audit, bounds
 from service.accounts import Actor
+from service.logs import state_change
 from service.models import Bulletin, BulletinVersion, Rendition, utcnow
 from service.outbox import send_after_commit
 from service.publication import Audience, State
@@ -94,11 +95,13 @@ def publish(b: Bulletin) -> None:
     """Readers, feeds and loudspeakers get the newest version from now on."""
     b.state, b.published_version = State.PUBLISHED, b.version
     b.released_at = utcnow()
+    state_change("bulletin", b.id, str(State.PUBLISHED), version=b.version)
 
 
 def withdraw(b: Bulletin) -> None:
     """Gone from every public page, feed and programme (staff still see it)."""
     b.state = State.WITHDRAWN
+    state_change("bulletin", b.id, str(State.WITHDRAWN))
 
 
 def stop_repeats(b: Bulletin, superseded_by: int | None = None) -> None:
@@ -106,6 +109,7 @@ def stop_repeats(b: Bulletin, superseded_by: int | None = None) -> None:
     out of every playlist and programme (the page stays, marked)."""
     if b.stopped_at is None:
         b.stopped_at = utcnow()
+        state_change("bulletin", b.id, "stopped", superseded_by=superseded_by)
     if superseded_by is not None:
         b.superseded_by = superseded_by
 

@@ -283,3 +283,18 @@ class StoredName(Base):
     kind: Mapped[str] = mapped_column(String(20))
     bulletin_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     edition_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class WorkerMetric(Base):
+    """One series of a worker metric (`service.metrics_store`): a counter the workers
+    add to or a gauge they set, on every host, read by the web app's /metrics."""
+
+    __tablename__ = "worker_metrics"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    #: the labels as sorted JSON (`{"engine": "espeak", "stage": "synthesize"}`)
+    labels: Mapped[str] = mapped_column(String(300), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # counter | gauge
+    value: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+

@@ -78,6 +78,8 @@ class Settings:
     #: reverse proxies in front of the web app (nginx in docker-compose: 1); their
     #: X-Forwarded-For/-Proto/-Host are trusted, so rate limits see the real client
     proxy_hops: int = 0
+    #: "text" for a terminal, "json" (one object per line, ids bound) for a log shipper
+    log_format: str = "text"
     queue: str = "bantin"
     audio_profiles: tuple[str, ...] = PROFILES
     reconcile_seconds: float = 30.0
@@ -189,6 +191,7 @@ class Settings:
             station_name=env.get("STATION_NAME", "bantin"),
             web_bind=env.get("WEB_BIND", "127.0.0.1:8000"),
             proxy_hops=_number(env, "PROXY_HOPS", 0),
+            log_format=_log_format(env.get("LOG_FORMAT", "text")),
             queue=env.get("BANTIN_QUEUE", "bantin"),
             audio_profiles=profiles,
             reconcile_seconds=_number(env, "RECONCILE_SECONDS", 30.0),
@@ -210,3 +213,13 @@ class Settings:
             rate_limit_preview=env.get("RATE_LIMIT_PREVIEW", "60 per minute"),
             rate_limit_bad_auth=env.get("RATE_LIMIT_BAD_AUTH", "20 per minute"),
         )
+
+
+def _log_format(raw: str) -> str:
+    from service.logs import FORMATS
+
+    value = raw.strip().lower() or "text"
+    if value not in FORMATS:
+        raise SettingsError(f"LOG_FORMAT: {raw!r}; use one of {', '.join(FORMATS)}")
+    return value
+

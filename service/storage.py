@@ -136,6 +136,22 @@ class LocalStorage:
             raise
         return name
 
+    def check(self) -> None:
+        """Raise `StorageError` unless a file can be written here now (readiness: a full
+        or read-only volume, or one not mounted, is found before a job fails on it)."""
+        try:
+            temp_dir = self.root / TEMP_DIR
+            temp_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=temp_dir, prefix=_temp_prefix(), suffix=".probe")
+            try:
+                os.write(fd, b"ok")
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+                Path(tmp).unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageError(exc) from exc
+
     def path(self, name: str) -> Path | None:
         if not is_valid_name(name):
             return None

@@ -14,6 +14,9 @@ from service.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "service" / "demo" / "bac-kan-chi-thi-42.txt"
+#: `make prod-check` runs tests/prod (the production processes together); `make test`
+#: does not collect it
+collect_ignore = [] if os.environ.get("BANTIN_PROD_CHECK") == "1" else ["prod"]
 #: In CI, services named by DATABASE_URL / REDIS_URL must be used, never skipped.
 REQUIRE_SERVICES = os.environ.get("BANTIN_REQUIRE_SERVICES") == "1"
 

@@ -7,10 +7,12 @@ per process, lazily, so a forked pool child never inherits open connections.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
+from typing import Any
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import task_postrun, task_prerun, worker_process_init
 
 from service.queue import RECONCILE, STATION_TICK, celery_config
 from service.settings import Settings
@@ -39,7 +41,18 @@ def make_celery(settings: Settings) -> Celery:
 
     tasks.register(app)
     worker_process_init.connect(_warm_up, weak=False)
+    task_prerun.connect(_task_started, weak=False)
+    task_postrun.connect(_task_ended, weak=False)
+    global _app
+    _app = app
     return app
+
+
+_app: Celery | None = None
+#: log-context tokens of the running tasks, by task id
+_tokens: dict[str | None, Any] = {}
+#: the largest peak memory this process has recorded (only a new peak is written)
+_peak = 0
 
 
 def _warm_up(**_: object) -> None:
@@ -48,3 +61,39 @@ def _warm_up(**_: object) -> None:
     from audio.engines.espeak import EspeakEngine
 
     EspeakEngine().synthesize(["a"], "north", 1.0)
+
+
+def _task_started(task_id: str | None = None, task: object = None, **_: object) -> None:
+    """Every line a task writes carries its id and name (`service.logs`)."""
+    from service import logs
+
+    _tokens[task_id] = logs.bind(task_id=task_id, task=getattr(task, "name", None))
+
+
+def _task_ended(task_id: str | None = None, **_: object) -> None:
+    """Unbind the task's ids; record the process's peak memory for /metrics (a gauge per
+    host: the largest a pool process of this host has reached)."""
+    import resource
+    import socket
+
+    from service import logs, metrics_store
+    from service.db import session_scope
+    from workers.tasks import context
+
+    token = _tokens.pop(task_id, None)
+    if token is not None:
+        logs.unbind(token)
+    if _app is None:
+        return
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    global _peak
+    if peak <= _peak:
+        return
+    _peak = peak
+    try:
+        with session_scope(context(_app).sessions) as s:
+            metrics_store.record(s, [metrics_store.Sample(
+                "bantin_worker_max_rss_bytes", {"host": socket.gethostname()}, peak,
+                metrics_store.PEAK)])
+    except Exception:  # metrics are never worth failing a task for
+        logging.getLogger(__name__).warning("could not record worker memory", exc_info=True)

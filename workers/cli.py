@@ -168,12 +168,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from service.logs import configure
+
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.cmd == "normalize":
-        logging.getLogger().setLevel(logging.WARNING)
-    return int(args.func(args, Settings.from_env()) or 0)
+    settings = Settings.from_env()
+    configure(settings.log_format,
+              logging.WARNING if args.cmd == "normalize" else logging.INFO)
+    return int(args.func(args, settings) or 0)
 
 
 if __name__ == "__main__":

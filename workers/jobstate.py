@@ -15,7 +15,9 @@ from typing import Any
 
 from sqlalchemy import update
 
+from service import metrics_store
 from service.db import session_scope
+from service.logs import state_change
 from service.models import Rendition, utcnow
 from service.rendition_view import ProfileStatus, RenditionStatus
 from workers.context import WorkerContext
@@ -38,6 +40,7 @@ def progress(ctx: WorkerContext, rendition_id: int, done: int) -> None:
 def fail(ctx: WorkerContext, rendition_id: int, message: str) -> None:
     """Give up on a rendition for good, with a message an editor can act on."""
     log.error("rendition %s failed: %s", rendition_id, message)
+    state_change("rendition", rendition_id, str(RenditionStatus.FAILED), error=message)
     set_values(ctx, rendition_id, status=RenditionStatus.FAILED, error=message,
                finished_at=utcnow())
 
@@ -47,6 +50,8 @@ def requeue(ctx: WorkerContext, rendition_id: int, message: str, delay: float) -
     set_values(ctx, rendition_id, status=RenditionStatus.QUEUED,
                error=f"Đang chờ thử lại: {message}",
                enqueued_at=utcnow() + timedelta(seconds=delay), progress_done=0)
+    state_change("rendition", rendition_id, str(RenditionStatus.QUEUED), retry_in_s=delay,
+                 reason=message)
 
 
 def set_profile(ctx: WorkerContext, rendition_id: int, profile: str, status: ProfileStatus,
@@ -71,6 +76,10 @@ def set_profile(ctx: WorkerContext, rendition_id: int, profile: str, status: Pro
         r.stages = {**(r.stages or {}), **(stages or {})}
         if error:
             r.warnings = [*(r.warnings or []), error]
+        if status == ProfileStatus.FAILED:
+            metrics_store.record(s, [metrics_store.Sample("bantin_profile_failures_total",
+                                                          {"profile": profile}, 1)])
+    state_change("profile", rendition_id, str(status), profile=profile, error=error)
 
 
 def profile_attempt(ctx: WorkerContext, rendition_id: int, profile: str) -> int:

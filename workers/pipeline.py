@@ -24,10 +24,11 @@ from audio.errors import PermanentEngineError, TransientEngineError
 from audio.stages import Stages
 from audio.text import NORMALIZER_VERSION, normalize
 from audio.vocabulary import CAPTIONS, FIRST, TIMINGS, WEB, profile_kinds, style_for
-from service import bounds
+from service import bounds, metrics_store
 from service import bulletins as uc
 from service.db import session_scope
 from service.lexicon import respellings
+from service.logs import bind, bound, state_change
 from service.models import Bulletin, Rendition, utcnow
 from service.rendition_view import FileRecord, ProfileStatus, RenditionStatus
 from service.station import downloads
@@ -64,27 +65,35 @@ def claim(ctx: WorkerContext, rendition_id: int) -> Job | None:
             .values(status=RenditionStatus.SYNTHESIZING, started_at=now, heartbeat_at=now,
                     attempts=Rendition.attempts + 1)
         ).rowcount
+        if exhausted:
+            state_change("rendition", rendition_id, str(RenditionStatus.FAILED),
+                         reason="attempts exhausted")
         if not taken:
             return None
         r = s.get(Rendition, rendition_id)
         assert r is not None
         job = from_rendition(s, r, ctx.settings.tts_engines, ctx.settings.tz)
         r.progress_total, r.progress_done = len(job.sentences), 0
-        return job
+        bind(bulletin_id=r.bulletin_id)
+    state_change("rendition", rendition_id, str(RenditionStatus.SYNTHESIZING),
+                 attempt=r.attempts)
+    return job
 
 
 def run(ctx: WorkerContext, rendition_id: int) -> str:
     """Produce a rendition's web audio; the outcome names the state it ended in."""
-    try:
-        job = claim(ctx, rendition_id)
-    except Exception as exc:
-        state.fail(ctx, rendition_id, _internal(exc))
-        raise
-    if job is None:
-        log.info("rendition %s: nothing to do (done, missing, taken or given up)", rendition_id)
-        return "skipped"
-    with state.Heartbeat(ctx, rendition_id, ctx.settings.heartbeat_seconds):
-        return _produce(ctx, job)
+    with bound(rendition_id=rendition_id):
+        try:
+            job = claim(ctx, rendition_id)
+        except Exception as exc:
+            state.fail(ctx, rendition_id, _internal(exc))
+            raise
+        if job is None:
+            log.info("rendition %s: nothing to do (done, missing, taken or given up)",
+                     rendition_id)
+            return "skipped"
+        with state.Heartbeat(ctx, rendition_id, ctx.settings.heartbeat_seconds):
+            return _produce(ctx, job)  # `claim` bound the bulletin's id
 
 
 def _internal(exc: BaseException) -> str:
@@ -106,10 +115,12 @@ def _produce(ctx: WorkerContext, job: Job) -> str:
         first = produce.FIRST_SENTENCES
         with stages.time("normalize"):
             opening, opening_warnings = job.normalize(0, first)
+        hits = produce.cached(chain, opening[:first], job)
         with stages.time("opening"):
             _opening(ctx, chain, job, opening, first)
         with stages.time("normalize"):
             rest, rest_warnings = job.normalize(first)
+        hits += produce.cached(chain, rest, job)
         job = job.with_spoken([*opening, *rest], [*opening_warnings, *rest_warnings])
         try:  # checked at submit too; a lexicon change may have come since
             bounds.check(bounds.measure(job.spoken or (), job.rate), ctx.settings)
@@ -153,7 +164,11 @@ def _produce(ctx: WorkerContext, job: Job) -> str:
             r.progress_done, r.finished_at, r.error = len(job.sentences), now, None
             r.content_key = key
             bulletin_id = r.bulletin_id
+            metrics_store.record(s, _render_samples(out, stages.rounded(), len(job.sentences),
+                                                    hits))
         downloads.remember(ctx.sessions, {f.name: f.kind for f in files}, bulletin_id)
+        state_change("rendition", rid, str(RenditionStatus.READY), engine=out.engine,
+                     duration_ms=out.duration_ms)
     except PermanentEngineError as exc:
         state.fail(ctx, rid, str(exc))
         return "failed"
@@ -267,6 +282,29 @@ def produce_extra(ctx: WorkerContext, rendition_id: int, profile: str) -> str:
     another's extras. It starts from the stored spoken forms; clips come from the cache.
     A failure never un-readies the rendition: the profile is marked failed with a reason.
     """
+    with bound(rendition_id=rendition_id, profile=profile):
+        return _produce_extra(ctx, rendition_id, profile)
+
+
+def _render_samples(out: produce.Produced, stages: dict[str, float], sentences: int,
+                    hits: int) -> list[metrics_store.Sample]:
+    """What a web render adds to the worker metrics (`hits`: of the `sentences`, those
+    the sentence cache had when the task began)."""
+    Sample = metrics_store.Sample
+    hits = min(hits, sentences)
+    samples = [*metrics_store.stage_samples(stages, out.engine, WEB),
+               *(Sample("bantin_renders_total", {"engine": out.engine, "kind": f.kind}, 1)
+                 for f in out.files),
+               Sample("bantin_sentence_cache_total", {"result": "hit"}, hits),
+               Sample("bantin_sentence_cache_total", {"result": "miss"}, sentences - hits)]
+    if out.fallback:
+        samples.append(Sample("bantin_engine_fallbacks_total", {"engine": out.engine}, 1))
+    samples += [Sample("bantin_engine_failures_total", {"engine": name}, 1)
+                for name in out.failed_engines]
+    return samples
+
+
+def _produce_extra(ctx: WorkerContext, rendition_id: int, profile: str) -> str:
     with ctx.sessions() as s:
         r = s.get(Rendition, rendition_id)
         if r is None or r.status != RenditionStatus.READY:
@@ -277,6 +315,7 @@ def produce_extra(ctx: WorkerContext, rendition_id: int, profile: str) -> str:
         job = from_rendition(s, r, ctx.settings.tts_engines, ctx.settings.tz)
         engines = (r.engine,) if r.engine else job.engines
         bulletin_id = r.bulletin_id
+    bind(bulletin_id=bulletin_id)
     # A worker killed mid-profile (out of memory, say) gets the task again: count the
     # attempts so a profile that kills workers stops after a few instead of looping.
     attempts = state.profile_attempt(ctx, rendition_id, profile)
@@ -305,6 +344,11 @@ def produce_extra(ctx: WorkerContext, rendition_id: int, profile: str) -> str:
                for k, v in stages.rounded().items()}
     state.set_profile(ctx, rendition_id, profile, ProfileStatus.READY, files=stored,
                       stages=seconds)
+    with session_scope(ctx.sessions) as s:
+        metrics_store.record(s, [
+            *metrics_store.stage_samples(stages.rounded(), engines[0], profile),
+            *(metrics_store.Sample("bantin_renders_total", {"engine": engines[0], "kind": kind}, 1)
+              for kind in stored)])
     downloads.remember(ctx.sessions, {v["name"]: k for k, v in stored.items()}, bulletin_id)
     log.info("rendition profile ready %s", json.dumps({
         "rendition": rendition_id, "profile": profile, "stages": stages.rounded()}))

@@ -76,6 +76,8 @@ class Produced:
     engine_voice: str
     engine_calls: int = 0
     fallback: str = ""
+    #: engines that failed before the one that spoke
+    failed_engines: tuple[str, ...] = ()
 
 
 def parts_for(job: Job, clips: Sequence[AudioSegment]) -> list[Part]:
@@ -285,9 +287,11 @@ def produce_web(chain: EngineChain, job: Job, progress: Callable[[int], None],
     mp3 = encode_segmented_mp3(lazy_parts(job, clips), web, web.outputs[0], segments,
                                stages=stages, rate=clips.rate)
     result = clips.result
+    failed = result.meta.get("failed_engines", "")
     return Produced(_files([mp3]), cue_dicts(mp3.cues), mp3.webvtt(), mp3.duration_ms,
                     result.engine, result.voice, result.calls,
-                    result.meta.get("fallback", ""))
+                    result.meta.get("fallback", ""),
+                    failed_engines=tuple(n for n in failed.split(",") if n))
 
 
 def produce_profile(chain: EngineChain, job: Job, name: str, station: str,
@@ -335,3 +339,13 @@ def produce_sample(chain: EngineChain, spoken: str, voice: str, rate: float) -> 
     web = get_profile(WEB)
     part = Part("paragraph", [SentenceClip(result.clips[0], None, None, spoken)])
     return encode_segmented_mp3([part], web, web.outputs[0]).data
+
+
+def cached(chain: EngineChain, spoken: Sequence[str], job: Job) -> int:
+    """How many of `spoken` the chain's first cached engine already has (the sentence
+    cache's hits for this job, counted before synthesis asks)."""
+    for engine in chain.engines:
+        if isinstance(engine, CachedEngine):
+            return engine.cached(spoken, job.voice, job.rate)
+    return 0
+

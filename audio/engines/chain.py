@@ -103,6 +103,8 @@ class EngineChain:
                 result.meta["chain"] = self.spec
                 if failures:
                     result.meta["fallback"] = "; ".join(str(f) for f in failures)
+                    result.meta["failed_engines"] = ",".join(
+                        f.engine for f in failures if f.kind != "unsuitable")
                 return result
         self._raise(failures, voice)
 

@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 from audio.vocabulary import VOICES
-from service import outbox
+from service import logs, outbox
 from service.db import make_engine, make_session_factory
 from service.queue import Sender
 from service.roles import ROLE_LABELS
@@ -43,6 +43,7 @@ class BoundedInt(IntegerConverter):
 
 def create_app(settings: Settings | None = None, *, sender: Sender | None = None) -> Flask:
     settings = settings or Settings.from_env()
+    logs.configure(settings.log_format)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.config.update(
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, *, sender: Sender | None = None
         api,
         feeds,
         files,
+        health,
         lexicon_api,
         newsroom,
         openapi,
@@ -89,8 +91,9 @@ def create_app(settings: Settings | None = None, *, sender: Sender | None = None
     # Ids are 32-bit in every database we run on: a larger number is a 404, not a 500.
     app.url_map.converters["int"] = BoundedInt
 
+    health.install(app)
     for blueprint in (api.bp, lexicon_api.bp, pages.bp, files.bp, feeds.bp, accounts.bp,
-                      newsroom.bp, station.bp, operator.bp, openapi.bp):
+                      newsroom.bp, station.bp, operator.bp, openapi.bp, health.bp):
         app.register_blueprint(blueprint)
     security.install(app, settings)
 

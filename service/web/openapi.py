@@ -433,6 +433,12 @@ def components_schemas(cfg: Settings) -> dict[str, Schema]:
         }, description="Trạng thái âm thanh mà trang đọc hỏi định kỳ. / The status the "
                        "reading page polls."),
         "Health": obj({"ok": {"const": True}}),
+        "Ready": obj({
+            "ready": BOOLEAN, "failed": array({"type": "string",
+                                               "enum": ["database", "broker", "storage"]}),
+            "checks": {"type": "object", "additionalProperties": obj(
+                {"ok": BOOLEAN, "error": STRING, "seconds": NUMBER}, required=("ok",))},
+            "message": STRING}, required=("ready", "failed", "checks")),
     }
 
 
@@ -896,10 +902,28 @@ def paths(cfg: Settings) -> dict[str, Schema]:
         },
         "/healthz": {"get": {
             "tags": ["meta"], "operationId": "health", "security": [],
-            "summary": "Kiểm tra sống (cơ sở dữ liệu trả lời) / health check",
-            "description": "Khi cơ sở dữ liệu không trả lời, yêu cầu thất bại (500). / When "
-                           "the database does not answer the request fails (500).",
+            "summary": "Tiến trình còn sống / liveness",
+            "description": "Không hỏi cơ sở dữ liệu hay hàng đợi: chỉ cho biết tiến trình "
+                           "web trả lời. / Touches no dependency: the web process answers.",
             "responses": {"200": ok("Health", "Hoạt động / up"), **errors(page=True)},
+        }},
+        "/readyz": {"get": {
+            "tags": ["meta"], "operationId": "ready", "security": [],
+            "summary": "Sẵn sàng phục vụ / readiness",
+            "description": "Cơ sở dữ liệu, hàng đợi (Redis) và ổ lưu âm thanh trả lời ngay "
+                           "lúc này; 503 nêu tên những phần không trả lời. / The database, "
+                           "the broker and the audio volume answer now; a 503 names those "
+                           "that do not.",
+            "responses": {"200": ok("Ready", "Sẵn sàng / ready"),
+                          "503": ok("Ready", "Chưa sẵn sàng / not ready"),
+                          **errors(page=True)},
+        }},
+        "/metrics": {"get": {
+            "tags": ["meta"], "operationId": "metrics", "security": [],
+            "summary": "Số liệu Prometheus / Prometheus metrics",
+            "description": "Định dạng văn bản của Prometheus. / Prometheus text format.",
+            "responses": {"200": {"description": "Prometheus text format", "content": {
+                "text/plain": {"schema": STRING}}}, **errors(page=True)},
         }},
     }
 

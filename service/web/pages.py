@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, make_response, render_template, request
 from markupsafe import escape
-from sqlalchemy import text
 
 from audio.vocabulary import AUDIO_KIND_LABELS, AUDIO_KINDS
 from service import bulletins as uc
@@ -252,9 +251,3 @@ def status(bulletin_id: int) -> Response:
                                              audience=audience())))
     resp.headers["Cache-Control"] = "no-store"
     return resp
-
-
-@bp.get("/healthz")
-def healthz() -> Response:
-    db().execute(text("SELECT 1"))
-    return make_response({"ok": True})

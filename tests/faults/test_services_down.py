@@ -76,6 +76,7 @@ def _outage_answers(f: Faults, bid: int) -> list[tuple[str, int]]:
         ("list", lambda: f.http.get(f"{f.url}/api/v1/bulletins", headers=f.stack.headers(),
                                     timeout=30)),
         ("healthz", lambda: f.http.get(f"{f.url}/healthz", timeout=30)),
+        ("readyz", lambda: f.http.get(f"{f.url}/readyz", timeout=30)),
     )
     return [(what, call().status_code) for what, call in calls]
 
@@ -95,8 +96,12 @@ def test_postgres_restarted_during_work(tmp_path: Path, redis_server: RedisServe
         postgres_server.stop("fast")
         try:
             answers = dict(_outage_answers(f, ids[0]))
-            # Nothing pretends: a submit that could not be stored is not accepted.
-            assert answers["submit"] >= 500 and answers["healthz"] >= 500, answers
+            # Nothing pretends: a submit that could not be stored is not accepted; the
+            # process is alive (no restart would help) but not ready, and says why.
+            assert answers["submit"] >= 500 and answers["readyz"] == 503, answers
+            assert answers["healthz"] == 200, answers
+            ready = f.http.get(f"{f.url}/readyz", timeout=30).json()
+            assert ready["failed"] == ["database"], ready
             time.sleep(3)  # the worker and the reconciler meet the outage too
         finally:
             postgres_server.start()
@@ -104,7 +109,7 @@ def test_postgres_restarted_during_work(tmp_path: Path, redis_server: RedisServe
         assert {b["status"] for b in done.values()} == {"ready"}, \
             {bid: (b["status"], b["error"]) for bid, b in done.items()}
         assert sorted(r["bulletin_id"] for r in f.renditions()) == sorted(ids)
-        assert f.http.get(f"{f.url}/healthz", timeout=30).status_code == 200
+        assert f.http.get(f"{f.url}/readyz", timeout=30).status_code == 200
         resp = f.submit(100)
         assert resp.status_code == 202, resp.text
         bid = resp.json()["id"]
