@@ -153,10 +153,18 @@ def both(name: str, **overrides: object) -> tuple[list[EncodedFile], list[Encode
     key = name + repr(sorted(overrides.items()))
     if key not in _files:
         profile = get_profile(name, **overrides)
-        parts = bulletin_parts(profile.synthesis_rate)
+        parts = _parts(profile.synthesis_rate)
         _files[key] = (encode_profile_in_memory(parts, profile, META),
                        encode_profile(parts, profile, META))
     return _files[key]
+
+
+@functools.cache
+def _parts(rate: float) -> list[Part]:
+    """One synthesis per rate for every profile's files: espeak-ng's first clips in a
+    process can differ by a few milliseconds from later ones, and files compared with
+    each other (once vs twice) must be made of the same clips."""
+    return bulletin_parts(rate)
 
 
 CASES = [(name, i) for name, p in PROFILES.items() for i in range(len(p.outputs))]
