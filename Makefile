@@ -40,6 +40,7 @@ bench: install  # `make bench BENCH=--quick`: small settings, an end-to-end chec
 	$(BIN)/python bench/normalize.py $(BENCH)
 	$(BIN)/python bench/pipeline.py $(BENCH)
 	$(BIN)/python bench/encode.py $(BENCH)
+	$(BIN)/python bench/mp3_quality.py $(BENCH)
 	$(BIN)/python bench/first_audio.py $(BENCH)
 	$(BIN)/python bench/burst.py $(BENCH)
 	$(BIN)/python bench/memory.py $(BENCH)

@@ -47,7 +47,7 @@ from audio import dsp, loudness
 from audio.assemble import Cue, Layout, Mark, Part, Pauses, bulletin_pieces, pick_rate
 from audio.attention import attention_samples
 from audio.chime import CLOSING, OPENING, chime_samples
-from audio.encode import OPUS_RATES, EncodeError, pcm16
+from audio.encode import MP3_QUALITY, OPUS_RATES, EncodeError, pcm16
 from audio.media import ffmpeg_exe
 from audio.profiles import Profile
 
@@ -529,7 +529,7 @@ class Mp3Sink:
     """Constant-bitrate mono MP3 through lameenc, encoded as samples arrive (the bytes
     equal `audio.encode.encode_mp3` of the whole signal)."""
 
-    def __init__(self, out: BinaryIO, rate: int, kbps: int, quality: int = 5) -> None:
+    def __init__(self, out: BinaryIO, rate: int, kbps: int, quality: int = MP3_QUALITY) -> None:
         self.out = out
         self.enc = lameenc.Encoder()
         self.enc.set_bit_rate(kbps)

@@ -133,14 +133,15 @@ class Goal:
     name: str
     value: float
     limit: float
-    unit: str = "x"  # "x" prints 1.23x, "%" 12.3%, "s" 0.123 s
+    unit: str = "x"  # "x" prints 1.23x, "%" 12.3%, "s" 0.123 s, "" 0.123 (a score)
 
     @property
     def met(self) -> bool:
         return self.value <= self.limit
 
     def fmt(self, v: float) -> str:
-        return {"%": f"{100 * v:.1f}%", "s": f"{v:.3f} s"}.get(self.unit, f"{v:.2f}x")
+        return {"%": f"{100 * v:.1f}%", "s": f"{v:.3f} s", "": f"{v:.3f}"}.get(
+            self.unit, f"{v:.2f}x")
 
     def line(self) -> str:
         return (f"goal {self.name}: {self.fmt(self.value)} (limit {self.fmt(self.limit)})"
