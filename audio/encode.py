@@ -95,12 +95,20 @@ def _ffmpeg(x: dsp.Samples, rate: int, out_args: list[str], timeout: float) -> b
     return proc.stdout
 
 
+def opus_args(bitrate_kbps: int) -> list[str]:
+    """ffmpeg's output options for Ogg/Opus tuned for speech ("voip" favours
+    intelligibility at low bitrates). Bit-exact: no random Ogg serial number and no
+    encoder version tag, so the same master always makes the same bytes (content-
+    addressed names then dedupe re-renders, as they do for MP3)."""
+    return ["-c:a", "libopus", "-b:a", f"{bitrate_kbps}k", "-application", "voip",
+            "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "ogg"]
+
+
 def encode_opus(x: dsp.Samples, rate: int, bitrate_kbps: int, timeout: float = 300.0) -> bytes:
-    """Ogg/Opus tuned for speech ("voip" favours intelligibility at low bitrates)."""
+    """Ogg/Opus of the whole signal (`opus_args`)."""
     if rate not in OPUS_RATES:
         x, rate = dsp.resample(x, rate, 48000), 48000
-    return _ffmpeg(x, rate, ["-c:a", "libopus", "-b:a", f"{bitrate_kbps}k",
-                             "-application", "voip", "-f", "ogg"], timeout)
+    return _ffmpeg(x, rate, opus_args(bitrate_kbps), timeout)
 
 
 def encode_mp3_ffmpeg(x: dsp.Samples, rate: int, bitrate_kbps: int,

@@ -47,7 +47,7 @@ from audio import dsp, loudness
 from audio.assemble import Cue, Layout, Mark, Part, Pauses, bulletin_pieces, pick_rate
 from audio.attention import attention_samples
 from audio.chime import CLOSING, OPENING, chime_samples
-from audio.encode import MP3_QUALITY, OPUS_RATES, EncodeError, pcm16
+from audio.encode import MP3_QUALITY, OPUS_RATES, EncodeError, opus_args, pcm16
 from audio.media import ffmpeg_exe
 from audio.profiles import Profile
 
@@ -648,8 +648,7 @@ class OpusSink:
         self.resampler = dsp.Resampler(rate, rate if rate in OPUS_RATES else 48000)
         rate = rate if rate in OPUS_RATES else 48000
         self.ff = _Ffmpeg(["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-                           "-c:a", "libopus", "-b:a", f"{kbps}k", "-application", "voip",
-                           "-f", "ogg", "pipe:1"], out, timeout)
+                           *opus_args(kbps), "pipe:1"], out, timeout)
 
     def write(self, x: dsp.Samples) -> None:
         y = self.resampler.push(x)

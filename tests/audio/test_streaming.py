@@ -16,7 +16,7 @@ from mutagen import id3
 
 from audio import dsp, loudness, streaming
 from audio.assemble import Part, SentenceClip
-from audio.encode import encode_mp3, encode_wav
+from audio.encode import encode_mp3, encode_opus, encode_wav
 from audio.mastering import EncodedFile, encode_profile, encode_profile_in_memory, encode_streamed
 from audio.media import AudioSegment, decode
 from audio.profiles import PROFILES, Profile, get_profile
@@ -253,6 +253,21 @@ def test_incremental_encoders_write_the_whole_signal_encoders_bytes() -> None:
         sink.close()
     assert mp3.getvalue() == encode_mp3(x, 44100, 64)
     assert wav.getvalue() == encode_wav(x, 44100)
+
+
+def test_opus_is_bit_exact_streamed_or_whole() -> None:
+    """The same master makes the same Ogg/Opus bytes every time (no random stream
+    serial, no version tag), streamed in chunks or encoded whole: content-addressed
+    names dedupe Opus re-renders as they do MP3."""
+    x = noise(24000, 3.0)
+    opus = io.BytesIO()
+    sink = streaming.OpusSink(opus, 24000, 24)
+    for c in chunks(x):
+        sink.write(c)
+    sink.close()
+    whole = encode_opus(x, 24000, 24)
+    assert whole == encode_opus(x, 24000, 24)
+    assert opus.getvalue() == whole and whole[:4] == b"OggS"
 
 
 def test_a_tag_written_first_is_the_tag_mp3_writes() -> None:
