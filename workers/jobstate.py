@@ -66,7 +66,7 @@ def set_profile(ctx: WorkerContext, rendition_id: int, profile: str, status: Pro
         r.files = {**(r.files or {}), **(files or {})}
         entry: dict[str, Any] = {"state": str(status)}
         if status != ProfileStatus.PENDING:
-            entry["finished_at"] = utcnow().isoformat()
+            entry["finished_at"] = utcnow().isoformat()  # started_at, sent_at: done with
         attempts = ((r.profiles or {}).get(profile) or {}).get("attempts")
         if attempts:
             entry["attempts"] = attempts
@@ -91,6 +91,7 @@ def profile_attempt(ctx: WorkerContext, rendition_id: int, profile: str) -> int:
             return 0
         entry = dict((r.profiles or {}).get(profile) or {"state": str(ProfileStatus.PENDING)})
         entry["attempts"] = int(entry.get("attempts", 0)) + 1
+        entry["started_at"] = utcnow().isoformat()  # the reconciler's clock for this try
         r.profiles = {**(r.profiles or {}), profile: entry}
         return int(entry["attempts"])
 

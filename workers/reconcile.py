@@ -1,16 +1,30 @@
-"""Re-send renditions the broker never got (it was down) or whose worker went silent."""
+"""Re-send renditions the broker never got (it was down) or whose worker went silent,
+and extra profiles whose task was lost or whose worker died mid-way.
+
+An extra profile (`bantin.extras`) pending on a ready rendition is sent again when
+- it never started `STALE_JOB_SECONDS` after the web audio was ready (or after the last
+  re-send): its message was lost between "ready" and the broker;
+- it started longer ago than its time limit and a minute more: the worker died (killed
+  for memory, the host went away) and Redis would only redeliver after the visibility
+  timeout (an hour by default).
+The task counts its attempts (`jobstate.profile_attempt`), so a profile that kills
+every worker it meets still ends failed after `MAX_EXTRA_ATTEMPTS`, re-sent or not.
+"""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from celery import Celery
+from sqlalchemy import select
 
 from service.bulletins import stale_renditions
 from service.db import session_scope
 from service.models import Rendition, utcnow
-from service.queue import SYNTHESIZE, queue_for
+from service.queue import EXTRAS, SYNTHESIZE, emergency_queue, extras_queue, queue_for
+from service.rendition_view import ProfileStatus, RenditionStatus
 from workers.context import WorkerContext
 
 log = logging.getLogger(__name__)
@@ -31,4 +45,54 @@ def reconcile(ctx: WorkerContext, app: Celery) -> int:
     for rid in ids:
         app.send_task(SYNTHESIZE, args=[rid], queue=queues.get(rid))
         log.info("reconciler re-sent rendition %s", rid)
-    return len(ids)
+    extras = lost_extras(ctx, now)
+    for rid, profile, queue in extras:
+        app.send_task(EXTRAS, args=[rid, profile], queue=queue)
+        log.info("reconciler re-sent profile %s of rendition %s", profile, rid)
+    return len(ids) + len(extras)
+
+
+#: ready renditions older than this are not looked at again (their extras long given up)
+LOOK_BACK = timedelta(days=2)
+
+
+def _at(raw: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+
+
+def lost_extras(ctx: WorkerContext, now: datetime) -> list[tuple[int, str, str]]:
+    """(rendition, profile, queue) of the extra profiles to send again, each marked
+    `sent_at` now so the next tick waits a full period before sending it again."""
+    never_started = timedelta(seconds=ctx.settings.stale_job_seconds)
+    running_too_long = timedelta(seconds=ctx.settings.extras_time_limit + 60)
+    out: list[tuple[int, str, str]] = []
+    with session_scope(ctx.sessions) as s:
+        rows = s.scalars(select(Rendition).where(
+            Rendition.status == RenditionStatus.READY, Rendition.finished_at > now - LOOK_BACK,
+            Rendition.finished_at < now - never_started))
+        for r in rows:
+            profiles = dict(r.profiles or {})
+            changed = False
+            for name, raw in profiles.items():
+                entry = dict(raw or {})
+                if entry.get("state") != ProfileStatus.PENDING:
+                    continue
+                started, sent = _at(entry.get("started_at")), _at(entry.get("sent_at"))
+                if started is not None and (sent is None or started >= sent):
+                    lost = started < now - running_too_long  # its worker died mid-way
+                else:
+                    lost = (sent or r.finished_at or now) < now - never_started
+                if not lost:
+                    continue
+                entry["sent_at"] = now.isoformat()
+                profiles[name] = entry
+                changed = True
+                urgent = r.bulletin.priority == "emergency"
+                out.append((r.id, name, emergency_queue(ctx.settings) if urgent
+                            else extras_queue(ctx.settings)))
+            if changed:
+                r.profiles = profiles
+    return out
