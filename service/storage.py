@@ -124,6 +124,9 @@ class LocalStorage:
         except OSError as exc:
             raise StorageError(exc) from exc
         try:
+            # mkstemp makes it 0600: readable by the web hosts' user too on a shared
+            # volume (audio is public once published; access is the app's to decide)
+            os.fchmod(fd, 0o644)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()

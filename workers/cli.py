@@ -35,6 +35,7 @@ def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_beat(args: argparse.Namespace, settings: Settings) -> int:
     from workers.celery_app import make_celery
 
+    settings.var_dir.mkdir(parents=True, exist_ok=True)  # its schedule file lives there
     make_celery(settings).start(["beat", "--loglevel", args.loglevel,
                                  "--schedule", str(settings.var_dir / "celerybeat-schedule")])
     return 0

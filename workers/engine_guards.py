@@ -16,7 +16,15 @@ Keys (all under `prefix`, all with a TTL so nothing lingers after a fleet is gon
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+log = logging.getLogger(__name__)
+#: what a Redis that cannot be reached raises (a script error is a bug: not caught)
+_REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
 # KEYS[1]=bucket ARGV: rate (tokens/s), burst -> wait in microseconds (0 = token taken)
 _RESERVE = """
@@ -76,7 +84,12 @@ class RedisTokenBucket:
         self._script = redis.register_script(_RESERVE)
 
     def reserve(self, key: str) -> float:
-        wait_us = self._script(keys=[f"{self.prefix}:tb:{key}"], args=[self.rate, self.burst])
+        try:
+            wait_us = self._script(keys=[f"{self.prefix}:tb:{key}"],
+                                   args=[self.rate, self.burst])
+        except _REDIS_DOWN as exc:  # keep to this worker's share of the rate meanwhile
+            log.warning("engine guard: Redis unreachable (%s); pacing locally", exc)
+            return 1.0 / self.rate
         return int(wait_us) / 1_000_000
 
 
@@ -99,17 +112,31 @@ class RedisCircuitBreaker:
     def _keys(self, name: str, *parts: str) -> list[str]:
         return [f"{self.prefix}:cb:{name}:{p}" for p in parts]
 
+    # The breaker is advice shared through Redis: with Redis unreachable (a network cut,
+    # a restart) an engine is tried and outcomes go unrecorded, rather than a job that
+    # was going well failing on its bookkeeping.
+
     def allow(self, name: str) -> bool:
         keys = self._keys(name, "open", "tripped", "probe")
-        return bool(self._allow(keys=keys, args=[_ms(self.probe_timeout)]))
+        try:
+            return bool(self._allow(keys=keys, args=[_ms(self.probe_timeout)]))
+        except _REDIS_DOWN as exc:
+            log.warning("engine breaker: Redis unreachable (%s); trying %s", exc, name)
+            return True
 
     def record_success(self, name: str) -> None:
-        self.redis.delete(*self._keys(name, "fails", "open", "tripped", "probe"))
+        try:
+            self.redis.delete(*self._keys(name, "fails", "open", "tripped", "probe"))
+        except _REDIS_DOWN as exc:
+            log.warning("engine breaker: Redis unreachable (%s); success unrecorded", exc)
 
     def record_failure(self, name: str, retry_after: float | None = None) -> None:
-        self._failure(keys=self._keys(name, "fails", "open", "tripped", "probe"),
-                      args=[self.threshold, _ms(self.cooldown), _ms(self.window),
-                            _ms(retry_after or 0.0)])
+        try:
+            self._failure(keys=self._keys(name, "fails", "open", "tripped", "probe"),
+                          args=[self.threshold, _ms(self.cooldown), _ms(self.window),
+                                _ms(retry_after or 0.0)])
+        except _REDIS_DOWN as exc:
+            log.warning("engine breaker: Redis unreachable (%s); failure unrecorded", exc)
 
     def is_open(self, name: str) -> bool:
         """For status pages: is the engine being skipped right now (no probe taken)."""

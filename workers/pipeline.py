@@ -17,7 +17,10 @@ import logging
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import OperationalError
 
 from audio.engines.chain import EngineChain
 from audio.errors import PermanentEngineError, TransientEngineError
@@ -94,6 +97,10 @@ def run(ctx: WorkerContext, rendition_id: int) -> str:
             return "skipped"
         with state.Heartbeat(ctx, rendition_id, ctx.settings.heartbeat_seconds):
             return _produce(ctx, job)  # `claim` bound the bulletin's id
+
+
+def _service_of(exc: BaseException) -> str:
+    return "cơ sở dữ liệu" if isinstance(exc, OperationalError) else "Redis"
 
 
 def _internal(exc: BaseException) -> str:
@@ -178,6 +185,12 @@ def _produce(ctx: WorkerContext, job: Job) -> str:
     except StorageError as exc:  # the audio volume is full or read-only: say so
         state.fail(ctx, rid, exc.message)
         return "failed"
+    except (OperationalError, RedisConnectionError, RedisTimeoutError) as exc:
+        # The database or Redis went away mid-job (a network cut, a restart): not the
+        # bulletin's fault, and nothing was half-stored. Retry; if even the requeue
+        # cannot be written, the silent heartbeat has the reconciler send it again.
+        log.warning("rendition %s: a service went away mid-job (%s); retrying", rid, exc)
+        raise RetryLater(30.0, f"Mất kết nối tới {_service_of(exc)} giữa chừng") from exc
     except SoftTimeLimitExceeded:
         state.fail(ctx, rid, f"Tạo âm thanh quá thời gian cho phép "
                              f"({ctx.settings.extras_time_limit:.0f} giây) và đã dừng. Hãy "
