@@ -29,6 +29,8 @@ import bench._common as bc  # noqa: E402
 from audio.text import NORMALIZER_VERSION, normalize, split_sentences  # noqa: E402
 
 CASES = ROOT / "tests" / "audio" / "text" / "cases.tsv"
+# Real news sentences with sources and a newsreader's reading (issue 14).
+REAL_NEWS = ROOT / "tests" / "data" / "normalize" / "real_news.tsv"
 FLOOR = "floor (NFC + lower + re-space)"
 # g2p-hamster does full G2P in pure Python (~3 k chars/s): time it on a slice.
 SLOW_SLICE_CHARS = 40_000
@@ -128,6 +130,19 @@ def correctness(fn: Fn) -> dict[str, Any]:
             "sample_failures": failures}
 
 
+def real_news(fn: Fn) -> dict[str, Any]:
+    """The real-news corpus: sentences read right, and digits left in the output."""
+    with REAL_NEWS.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    passed = digits_left = 0
+    for r in rows:
+        got = safe(fn, r["input"])
+        passed += got is not None and words(got) == words(r["expected"])
+        digits_left += got is None or bool(re.search(r"\d", got))
+    return {"sentences": len(rows), "passed": passed, "pass_rate": passed / len(rows),
+            "digits_left": digits_left}
+
+
 def extras(sentences: list[str], mb: float) -> dict[str, float | None]:
     """Beside the per-sentence numbers: bantin on the whole text in one call, and
     sea-g2p's batch API (Rayon, all cores: not comparable with one core)."""
@@ -155,10 +170,13 @@ def measure(sentences: list[str], repeat: int) -> tuple[dict[str, dict[str, Any]
         slow = name == "g2p-hamster"
         subset = _slice(sentences, SLOW_SLICE_CHARS) if slow else sentences
         results[name] = {"throughput": throughput(fn, subset, 1 if slow else repeat),
-                         "correctness": correctness(fn), "timed_on": "slice" if slow else "all"}
+                         "correctness": correctness(fn), "real_news": real_news(fn),
+                         "timed_on": "slice" if slow else "all"}
         tp, cr = results[name]["throughput"], results[name]["correctness"]
+        rn = results[name]["real_news"]
         print(f"{name:32} {tp['chars_per_s']:>12,.0f} chars/s  correct {cr['passed']}/"
-              f"{cr['cases']} ({100 * cr['pass_rate']:.1f}%)  errors {tp['errors']}")
+              f"{cr['cases']} ({100 * cr['pass_rate']:.1f}%)  real news {rn['passed']}/"
+              f"{rn['sentences']}  errors {tp['errors']}")
     return results, missing
 
 

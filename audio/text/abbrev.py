@@ -124,9 +124,36 @@ def abbreviations(text: str, style: Style) -> str:
     return _INITIAL_DOT.sub(_initial, text)
 
 
+# A storm or typhoon name is written in capitals by the forecast centre ("bão YAGI",
+# "siêu bão NORU") and said as a word, never spelled.
+_NAME_AFTER = re.compile(
+    r"(?:^|[^\w])(?i:bão|siêu bão|cơn bão|bão số \w+|áp thấp nhiệt đới)\s*[(\s]*$"
+)
+
+
 def spell_capitals(text: str, style: Style) -> str:
     """Unknown all-capital tokens letter by letter, after Roman numerals had their turn."""
-    return _CAPS.sub(lambda m: _spell_or_word(m.group()), text)
+    def repl(m: re.Match[str]) -> str:
+        token = m.group()
+        if (
+            token.isupper()
+            and len(token) >= 3
+            and token.isascii()
+            and _NAME_AFTER.search(text[max(0, m.start() - 30) : m.start()])
+        ):
+            return token.lower()
+        return _spell_or_word(token)
+
+    return _CAPS.sub(repl, text)
+
+
+# "(PLVN) - Theo …", "(TN&MT) - …": the paper's byline at the start of a lead is silent.
+_BYLINE = re.compile(r"^\s*\(\s*[A-ZĐ][A-ZĐ&.\-]{1,11}\s*\)\s*[-–—]\s*")
+
+
+def byline(text: str) -> str:
+    """Drop a leading "(ABC) - " source mark; newsreaders never say it."""
+    return _BYLINE.sub("", text) if text[:1] in "( " else text
 
 
 @lru_cache(maxsize=64)

@@ -188,3 +188,28 @@ def lost_words(source: str, spoken: str, exempt: Iterable[str] = ()) -> list[str
         if word not in said and word not in skip and word not in lost:
             lost.append(word)
     return lost
+
+
+_CAPITAL_TOKEN = re.compile(r"(?<![\w.])[A-ZĐ]{2,}(?![\w])")
+_ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+
+
+def spelled_capitals(source: str, spoken: str, exempt: Iterable[str] = ()) -> list[str]:
+    """All-capital tokens that no table knows and that were read letter by letter.
+
+    Spelling is the safe reading of an unknown acronym, but it is a guess an editor
+    should confirm once (and add to the lexicon of the bulletin's source)."""
+    from audio.text.abbrev import is_vietnamese_syllable  # avoid an import cycle
+    from audio.text.words import spell
+
+    skip = default_exempt() | {e.lower() for e in exempt}
+    said = f" {spoken.lower()} "
+    found: list[str] = []
+    for token in _CAPITAL_TOKEN.findall(source):
+        if token.lower() in skip or token in found or _ROMAN.fullmatch(token):
+            continue
+        if is_vietnamese_syllable(token):
+            continue
+        if f" {spell(token).lower()} " in said:
+            found.append(token)
+    return found

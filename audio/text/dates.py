@@ -43,6 +43,18 @@ _CLOCK_ATOM = r"\d{1,2}(?:[hg]\d{2}|h|:\d{2})"
 _CLOCK_RANGE = re.compile(
     rf"{_B}({_CLOCK_ATOM}|\d{{1,2}})\s?[-–]\s?({_CLOCK_ATOM})(?![\w/]|[.,:]\d)"
 )
+# "ngày 5.12", "sáng qua 19.1", "(30.8)": the press (Thanh Niên, Người Lao Động) writes
+# d.m with a dot; a date only after a date word or alone in parentheses, never a decimal
+# (Vietnamese decimals take a comma) and never "5.000" (three digits are thousands).
+_DOT_DATE = re.compile(rf"{_B}(?:(\d{{1,2}})\s?[-–]\s?)?(\d{{1,2}})\.(\d{{1,2}})(?![\w/]|[.,]\d)")
+_IN_PARENS = re.compile(r"\(\s*$")
+# "tháng 3-5/2024": two months of one year.
+_MONTH_RANGE_YEAR = re.compile(
+    rf"(?<![\w])([Tt]háng)\s+(\d{{1,2}})\s?[-–]\s?(\d{{1,2}})/(\d{{4}}){_E}"
+)
+# "7 giờ 00", "17 giờ 00": the zero minutes are not said.
+_ZERO_MINUTES = re.compile(r"(?<![\w.,])(\d{1,2})\s+giờ\s+00(?![\w]|[.,:]\d)")
+_SCALE = re.compile(r"(?:^|\W)(?:tỷ|tỉ)\s+lệ\s*$", re.IGNORECASE)
 _DAY_WORD = re.compile(r"(?:^|\W)(ngày|mùng|mồng)\s*$", re.IGNORECASE)
 _MONTH_WORD = re.compile(r"(?:^|\W)(tháng|quý)\s*$", re.IGNORECASE)
 
@@ -124,6 +136,8 @@ def dates_times(text: str, style: Style) -> str:
     def month_year(m: re.Match[str]) -> str:
         mo, y = int(m.group(1)), int(m.group(2))
         before = text[: m.start()][-12:]
+        if _SCALE.search(before):
+            return m.group()  # "tỷ lệ 1/2000" is a map scale, read by the fraction stage
         word = _MONTH_WORD.search(before)
         quarter = word is not None and word.group(1).lower() == "quý"
         if not (1 <= mo <= (4 if quarter else 12)) or not 1000 <= y <= 2999:
@@ -132,6 +146,16 @@ def dates_times(text: str, style: Style) -> str:
         head = "" if word else "tháng "
         return f"{head}{number} năm {read_int(y, style)}"
 
+    def month_range(m: re.Match[str]) -> str:
+        word, a, b, y = m.groups()
+        if not (1 <= int(a) <= 12 and 1 <= int(b) <= 12):
+            return m.group()
+        return (
+            f"{word} {_month(int(a), style)} đến tháng {_month(int(b), style)}"
+            f" năm {read_int(int(y), style)}"
+        )
+
+    text = _MONTH_RANGE_YEAR.sub(month_range, text)
     text = _MONTH_YEAR.sub(month_year, text)
     counted = leading_context("count")
     address_ctx = trailing_context("address")
@@ -151,6 +175,22 @@ def dates_times(text: str, style: Style) -> str:
         return f"{_day_prefix(before)}{read_int(d, style)} tháng {_month(mo, style)}"
 
     text = _DAY_MONTH.sub(day_month, text)
+
+    def dot_date(m: re.Match[str]) -> str:
+        d1, d, mo = m.group(1), int(m.group(2)), int(m.group(3))
+        before = text[max(0, m.start() - 24) : m.start()]
+        in_parens = _IN_PARENS.search(before) is not None and text[m.end() : m.end() + 1] == ")"
+        if not _valid(d, mo) or not (in_parens or date_ctx.search(before)):
+            return m.group()
+        if d1 is not None and not _valid(int(d1), mo):
+            return m.group()
+        said = f"{read_int(d, style)} tháng {_month(mo, style)}"
+        if d1 is not None:
+            return f"{read_int(int(d1), style)} đến {said}"
+        return f"{_day_prefix(before)}{said}"
+
+    if "." in text:
+        text = _DOT_DATE.sub(dot_date, text)
     dash_ctx = trailing_context("date_dash")
 
     def dash_day_month(m: re.Match[str]) -> str:
@@ -171,6 +211,7 @@ def dates_times(text: str, style: Style) -> str:
     text = _DAY_MONTH_DASH.sub(dash_day_month, text)
     if ":" in text:
         text = _RACE_TIME.sub(lambda m: _race_time(m, style), text)
+    text = _ZERO_MINUTES.sub(r"\1 giờ", text)
     text = _CLOCK_RANGE.sub(lambda m: _clock_range(m, style), text)
     return _CLOCK.sub(lambda m: _clock(m, style), text)
 

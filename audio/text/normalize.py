@@ -16,8 +16,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from audio.text.abbrev import abbreviations, apply_lexicon, spell_capitals
-from audio.text.audit import audit, tidy
+from audio.text.abbrev import abbreviations, apply_lexicon, byline, spell_capitals
+from audio.text.audit import audit, spelled_capitals, tidy
 from audio.text.dates import dates_times
 from audio.text.marks import protected_spans, silent_marks
 from audio.text.numbers import Style, get_style
@@ -25,7 +25,7 @@ from audio.text.quantities import fractions, money, ranges_scores, units
 from audio.text.unicode_clean import clean
 from audio.text.words import alnum_codes, cardinals, ordinals, roman_numerals
 
-NORMALIZER_VERSION = "1.2"
+NORMALIZER_VERSION = "1.3"
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ Stage = Callable[[str, Style], str]
 
 #: The pipeline, in order (see docs/vietnamese-reading.md for what each one says).
 STAGES: tuple[tuple[str, Stage], ...] = (
+    ("byline", lambda t, _s: byline(t)),
     ("silent marks", silent_marks),
     ("protected spans", protected_spans),
     ("abbreviations", abbreviations),
@@ -54,6 +55,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 _STAGE_NAMES_VI = {
     "unicode cleanup": "chuẩn hóa mã chữ",
     "lexicon": "từ điển phát âm",
+    "byline": "nguồn tin đầu bài",
     "silent marks": "dấu không đọc",
     "protected spans": "địa chỉ, số điện thoại, số văn bản",
     "abbreviations": "chữ viết tắt",
@@ -85,6 +87,11 @@ class Normalized:
 
     text: str
     warnings: list[str] = field(default_factory=list)
+    #: All-capital tokens no table knows, read letter by letter: acceptable, but a guess.
+    guessed: list[str] = field(default_factory=list)
+    #: The audit's notices for those guesses, in Vietnamese, for the editor preview (one
+    #: per token; "add to the lexicon" fixes it). Not failures, so not in `warnings`.
+    notices: list[str] = field(default_factory=list)
 
 
 def _run(name: str, stage: Stage, text: str, style: Style, warnings: list[str]) -> str:
@@ -127,7 +134,17 @@ def normalize(
         log.exception("normalizer audit failed on %r", source[:200])
         found = ["lỗi khi kiểm tra đầu ra, chỉ giữ lại chữ cái: hãy nghe lại câu"]
         out = " ".join("".join(c if c.isalpha() else " " for c in out).split())
+    try:
+        guessed = spelled_capitals(source, out, exempt=(w for w, _ in entries))
+    except Exception:  # a report only: never lose the sentence over it
+        log.exception("normalizer spelled-capitals check failed on %r", source[:200])
+        guessed = []
     warnings.extend(found)
     for w in found:
         log.warning("normalize: %s in %r", w, source[:120])
-    return Normalized(out, warnings)
+    notices = [
+        f"chữ viết tắt chưa có trong bảng, đã đánh vần: {token}"
+        " (hãy nghe lại, thêm vào từ điển phát âm của nguồn tin nếu cần)"
+        for token in guessed
+    ]
+    return Normalized(out, warnings, guessed=guessed, notices=notices)

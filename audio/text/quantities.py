@@ -193,7 +193,28 @@ _COUNT_AFTER = re.compile(
 _RANGE_WORD = re.compile(r"(?:^|\W)(?:từ|khoảng|chừng|độ|tầm)\s*$", re.IGNORECASE)
 
 
+# A pair right after another pair and a comma, "và" or "(": "6-2, 2-6, 4-6 và 6-3",
+# "thắng 2-0 (6-4, 6-4)". The whole list is scores when its first pair is one.
+_LISTED_AFTER = re.compile(
+    r"(?<![\w.,/])\d{1,2}\s?[-–]\s?\d{1,2}\s*\)?\s*(?:,|và|\()\s*$", re.IGNORECASE
+)
+
+
 def _is_score(text: str, m: re.Match[str]) -> bool:
+    """A score, or a set score listed after one ("6-2, 2-6 và 6-3")."""
+    start = m.start()
+    while (prev := _LISTED_AFTER.search(text[max(0, start - 40) : start])) is not None:
+        start = max(0, start - 40) + prev.start()
+    if start != m.start():
+        first = _PAIR.match(text, start) or _SPACED_PAIR.match(text, start)
+        if first is not None and _SCORE_NUMBER.fullmatch(m.group(1)) and _SCORE_NUMBER.fullmatch(
+            m.group(2)
+        ):
+            return _is_first_score(text, first, gap_ok=True)
+    return _is_first_score(text, m)
+
+
+def _is_first_score(text: str, m: re.Match[str], gap_ok: bool = False) -> bool:
     """A score context word right before the pair, or a few words before it
     ("thắng Malaysia 2-1", "tỷ số là 2 - 1"). With words in between, the context word
     must be lower case (not the name "Thắng", not "Khánh Hòa") and the numbers small.
@@ -201,7 +222,7 @@ def _is_score(text: str, m: re.Match[str]) -> bool:
     before = text[max(0, m.start() - 60) : m.start()]
     if _RANGE_WORD.search(before):
         return False
-    pattern = nearby_context("score")
+    pattern = nearby_context("score", 6 if gap_ok else 4)
     found = pattern.search(before)
     while found is not None:
         if not found.group(2).strip(" ,:"):
@@ -243,6 +264,7 @@ def _ratio(text: str, m: re.Match[str], style: Style) -> str:
     return f"{a} {b}" if _is_score(text, m) else f"{a} trên {b}"
 
 
+_SCALE_WORD = re.compile(r"(?:^|\W)(?:tỷ|tỉ)\s+lệ(?:\s+bản\s+đồ)?\s*$", re.IGNORECASE)
 _FRACTION_RANGE = re.compile(rf"{_B}(\d+/\d+)\s?[-–]\s?(?=\d+/\d+(?![\w/]|[.,]\d))")
 _FRACTION = re.compile(rf"{_B}({NUM})/({NUM})(?![\w/]|[.,]\d)")
 
@@ -271,6 +293,7 @@ def fractions(text: str, style: Style) -> str:
         # news writes true fractions with a one-digit numerator ("2/3", "1/10").
         if (
             (a, b) == (24, 7)
+            or _SCALE_WORD.search(text[max(0, m.start() - 20) : m.start()])
             or a == b
             or a >= 10
             or counted.match(text, m.end())

@@ -131,8 +131,11 @@ def alnum_codes(text: str, style: Style) -> str:
         runs = _RUNS.findall(m.group())
         said: list[str] = []
         for i, run in enumerate(runs):
-            if i == 0 and run in prefixes:
-                said.append(prefixes[run])
+            value = roman_value(run) if i and len(run) > 1 else None
+            if run in prefixes and (i == 0 or len(run) > 2):
+                said.append(prefixes[run])  # "QL1A", and a grade inside a code: "E5RON92"
+            elif value is not None and m.group()[m.group().rfind(run) - 1] == "-":
+                said.append(read_int(value, style))  # "RON95-III": a grade, not letters
             else:
                 said.append(_read_code_run(run, style))
         return " ".join(said)
