@@ -39,12 +39,16 @@ def preview_fields(s: Session, item: BulletinInput, settings: Settings,
             "index": sent.index, "kind": sent.kind, "block": sent.block,
             "start": sent.start, "end": sent.end,
             "text": sent.text, "spoken": result.text, "warnings": result.warnings,
+            # abbreviations no table knows, spelled out: the editor confirms or adds a
+            # reading to the source's lexicon (the preview offers it per token)
+            "guessed": result.guessed, "notices": result.notices,
         })
     return {
         "normalizer_version": NORMALIZER_VERSION,
         "style": style,
         "sentences": sentences,
         "warnings": sum(len(x["warnings"]) for x in sentences),
+        "guessed": sum(len(x["guessed"]) for x in sentences),
         "total_sentences": len(every),
         "truncated": len(every) > MAX_SENTENCES,
     }

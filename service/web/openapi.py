@@ -351,10 +351,14 @@ def components_schemas(cfg: Settings) -> dict[str, Schema]:
                                            "enum": ["title", "lead", "paragraph", "author"]},
                 "block": INTEGER, "start": INTEGER, "end": INTEGER, "text": STRING,
                 "spoken": STRING, "warnings": array(STRING),
+                "guessed": array(STRING, description="Chữ viết tắt chưa biết, đã đánh vần "
+                                                     "/ unknown abbreviations, spelled"),
+                "notices": array(STRING),
             })),
-            "warnings": INTEGER, "total_sentences": INTEGER, "truncated": BOOLEAN,
+            "warnings": INTEGER, "guessed": INTEGER, "total_sentences": INTEGER,
+            "truncated": BOOLEAN,
             "parsed": ref("Parsed"),
-        }, required=("normalizer_version", "style", "sentences", "warnings",
+        }, required=("normalizer_version", "style", "sentences", "warnings", "guessed",
                      "total_sentences", "truncated"),
             description="Câu nào sẽ được đọc thế nào (tối đa 400 câu). / What will be said, "
                         "sentence by sentence (at most 400)."),

@@ -54,3 +54,36 @@ def test_listen_fix_a_word_and_submit(new_page: Callable[..., Any], stack: Stack
     assert page.js_errors == []
     page.goto(f"{stack.url}/editor")
     assert f"Ứng dụng {word} ra mắt" in page.locator("#ban-nhap-cua-toi + *").inner_text()
+
+
+def test_a_guessed_abbreviation_goes_to_the_lexicon_in_one_click(
+        new_page: Callable[..., Any], stack: Stack) -> None:
+    """An all-capital word no table knows is spelled, and the preview says it guessed;
+    "Thêm … vào từ điển" opens the fix with the word filled in and the reading focused;
+    saved for the source, the next preview reads it and guesses no more."""
+    page = new_page(user=EDITOR)
+    source = f"nguon-{uuid.uuid4().hex[:6]}"
+    word = "QXZ" + "".join(c for c in uuid.uuid4().hex.upper() if c in "BCDFGHJKLMNPQRSTVWXZ")[:2]
+    page.get_by_label("Nội dung bản tin (bắt buộc)").fill(
+        f"26/06/2020\nHội nghị của {word} tại xã\nSapo ngắn.\n"
+        f"Đại diện {word} phát biểu. Câu thứ hai.\nHoàng Anh\n")
+    page.get_by_label("Nguồn (không bắt buộc)").fill(source)
+    page.get_by_role("button", name="Xem trước cách đọc").click()
+    first = page.locator(".preview-list li").first
+    add = first.get_by_role("button", name=f"Thêm “{word}” vào từ điển")
+    add.wait_for()
+    assert f"Đoán: chữ viết tắt chưa có trong bảng, đã đánh vần: {word}" in first.inner_text()
+    assert "chữ viết tắt phải đoán" in page.locator(".preview-list").locator("..").inner_text()
+    add.click()
+    assert add.get_attribute("aria-expanded") == "true"
+    assert first.get_by_label("Từ viết").input_value() == word
+    assert page.evaluate("document.activeElement.id").startswith("sua-doc-")
+    page.keyboard.type("hội quần xã")
+    first.get_by_role("button", name="Lưu cách đọc").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.preview-list .spoken')]"
+        ".some(p => p.textContent.includes('hội quần xã'))", timeout=30_000)
+    page.get_by_role("button", name=f"Thêm “{word}” vào từ điển").first.wait_for(
+        state="detached", timeout=30_000)
+    assert "Đoán:" not in page.locator(".preview-list").inner_text()
+    assert page.js_errors == []

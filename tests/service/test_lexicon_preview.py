@@ -88,6 +88,26 @@ def test_preview_of_paste_has_spoken_forms(client: FlaskClient, sample_text: str
         assert "./." not in s["spoken"]
 
 
+def test_preview_names_each_guessed_abbreviation_and_the_lexicon_ends_the_guess(
+        client: FlaskClient, auth: dict[str, str]) -> None:
+    """An abbreviation no table knows is spelled and reported per sentence (not as a
+    warning: spelling is an acceptable reading); once the source's lexicon has it, it
+    is read that way and no longer guessed."""
+    body = {"title": "Hội nghị QXZV", "body": "Đại diện QXZV và UBND xã phát biểu.",
+            "source": "xa-thu"}
+    headers = {**auth, "Content-Type": "application/json"}
+    first = client.post("/api/v1/preview", data=json.dumps(body), headers=headers).get_json()
+    assert first["guessed"] == 2 and first["warnings"] == 0
+    title, sentence = first["sentences"]
+    assert title["guessed"] == sentence["guessed"] == ["QXZV"]  # UBND is in the table
+    assert "QXZV" in sentence["notices"][0] and sentence["warnings"] == []
+    saved = client.post("/api/v1/lexicon", headers=headers, data=json.dumps(
+        {"written": "QXZV", "spoken": "hội quần xã", "source": "xa-thu"}))
+    assert saved.status_code in (200, 201), saved.get_json()
+    again = client.post("/api/v1/preview", data=json.dumps(body), headers=headers).get_json()
+    assert again["guessed"] == 0 and "hội quần xã" in again["sentences"][1]["spoken"]
+
+
 def test_preview_output_is_capped(client: FlaskClient) -> None:
     from service.preview import MAX_SENTENCES
 

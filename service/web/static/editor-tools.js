@@ -66,7 +66,7 @@
   }
 
   // ---- Sửa cách đọc ---------------------------------------------------------------------
-  function fixForm(li, status) {
+  function fixForm(li, status, word) {
     var n = ++counter, box = el("form", null, "fix-form");
     box.noValidate = true;
     var written = el("input"), spoken = el("input"), scope = el("select");
@@ -82,6 +82,7 @@
     var scopeLabel = el("label", "Áp dụng cho"); scopeLabel.htmlFor = scope.id;
     var field = el("div", null, "field"); field.appendChild(scopeLabel); field.appendChild(scope);
     box.appendChild(field);
+    if (word) { written.value = word; }
     var save = el("button", "Lưu cách đọc"); save.type = "submit";
     box.appendChild(save);
     if (!scope.options.length) {
@@ -115,19 +116,33 @@
       hear.setAttribute("aria-label", "Nghe thử câu: " + li.dataset.sentence.slice(0, 80));
       var fix = el("button", "Sửa cách đọc"); fix.type = "button";
       fix.setAttribute("aria-expanded", "false");
-      tools.appendChild(hear); tools.appendChild(fix); tools.appendChild(status);
-      li.appendChild(tools);
-      hear.addEventListener("click", function () { listen(li, hear, status); });
-      fix.addEventListener("click", function () {
-        var open = li.querySelector("form.fix-form");
-        if (open) { open.remove(); fix.setAttribute("aria-expanded", "false"); return; }
-        var box = fixForm(li, status);
+      tools.appendChild(hear); tools.appendChild(fix);
+      var toggles = [fix];
+      function open(button, word) {
+        var shown = li.querySelector("form.fix-form");
+        var wasMine = shown && button.getAttribute("aria-expanded") === "true";
+        if (shown) { shown.remove(); }
+        toggles.forEach(function (b) { b.setAttribute("aria-expanded", "false"); });
+        if (wasMine) { return; }
+        var box = fixForm(li, status, word);
         if (box) {
           li.appendChild(box);
-          fix.setAttribute("aria-expanded", "true");
-          box.querySelector("input").focus();
+          button.setAttribute("aria-expanded", "true");
+          box.querySelectorAll("input")[word ? 1 : 0].focus();  // a guess: say how it is read
         }
+      }
+      // One click from a guessed abbreviation to its reading in the source's lexicon.
+      JSON.parse(li.dataset.guessed || "[]").forEach(function (word) {
+        var add = el("button", "Thêm “" + word + "” vào từ điển"); add.type = "button";
+        add.setAttribute("aria-expanded", "false");
+        add.addEventListener("click", function () { open(add, word); });
+        tools.appendChild(add);
+        toggles.push(add);
       });
+      tools.appendChild(status);
+      li.appendChild(tools);
+      hear.addEventListener("click", function () { listen(li, hear, status); });
+      fix.addEventListener("click", function () { open(fix, ""); });
     });
   });
 })();

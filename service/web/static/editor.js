@@ -166,14 +166,17 @@
       var nodes = [el("h3", "Các phần đã nhận ra")];
       if (res.data.parsed) { nodes.push(parsedNode(res.data.parsed)); }
       nodes.push(el("h3", "Cách đọc từng câu"));
-      nodes.push(el("p", res.data.sentences.length + " câu, " + res.data.warnings + " cảnh báo."));
+      nodes.push(el("p", res.data.sentences.length + " câu, " + res.data.warnings + " cảnh báo, " +
+                    (res.data.guessed || 0) + " chữ viết tắt phải đoán."));
       var list = el("ol", null, "preview-list");
       res.data.sentences.forEach(function (s) {
         var li = el("li");
         li.appendChild(el("p", "Viết: " + s.text));
         li.appendChild(el("p", "Đọc là: " + s.spoken, "spoken"));
         (s.warnings || []).forEach(function (w) { li.appendChild(el("p", "Cảnh báo: " + w, "warning")); });
+        (s.notices || []).forEach(function (w) { li.appendChild(el("p", "Đoán: " + w, "notice")); });
         li.dataset.sentence = s.text;  // editor-tools.js adds "Nghe thử" and "Sửa cách đọc"
+        li.dataset.guessed = JSON.stringify(s.guessed || []);  // and one "Thêm …" per guess
         list.appendChild(li);
       });
       nodes.push(list);
