@@ -64,3 +64,15 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def lock_row(session: Session, model: Any, row_id: int) -> None:
+    """Take the write lock on one row before reading it, for a read-modify-write (a JSON
+    column merged by several workers at once). PostgreSQL locks the row (as `SELECT …
+    FOR UPDATE` would); SQLite ignores FOR UPDATE, but this no-op UPDATE opens the write
+    transaction, so a second writer waits (busy_timeout) and then reads what the first
+    committed instead of overwriting it."""
+    from sqlalchemy import update
+
+    session.execute(update(model).where(model.id == row_id).values(id=model.id))
+

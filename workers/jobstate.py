@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import update
 
 from service import metrics_store
-from service.db import session_scope
+from service.db import lock_row, session_scope
 from service.logs import state_change
 from service.models import Rendition, utcnow
 from service.rendition_view import ProfileStatus, RenditionStatus
@@ -60,6 +60,7 @@ def set_profile(ctx: WorkerContext, rendition_id: int, profile: str, status: Pro
     """Record one profile's outcome (and its files and stage seconds) on a rendition; a
     failure is also a warning, so editors see it where they read the others."""
     with session_scope(ctx.sessions) as s:
+        lock_row(s, Rendition, rendition_id)  # two profiles may finish at once
         r = s.get(Rendition, rendition_id, with_for_update=True)
         if r is None:
             return
@@ -86,6 +87,7 @@ def profile_attempt(ctx: WorkerContext, rendition_id: int, profile: str) -> int:
     """Count one more attempt at a profile (committed before the work starts); returns
     the count including this one."""
     with session_scope(ctx.sessions) as s:
+        lock_row(s, Rendition, rendition_id)
         r = s.get(Rendition, rendition_id, with_for_update=True)
         if r is None:
             return 0

@@ -21,7 +21,7 @@ from celery import Celery
 from sqlalchemy import select
 
 from service.bulletins import stale_renditions
-from service.db import session_scope
+from service.db import lock_row, session_scope
 from service.models import Rendition, utcnow
 from service.queue import EXTRAS, SYNTHESIZE, emergency_queue, extras_queue, queue_for
 from service.rendition_view import ProfileStatus, RenditionStatus
@@ -68,31 +68,35 @@ def lost_extras(ctx: WorkerContext, now: datetime) -> list[tuple[int, str, str]]
     `sent_at` now so the next tick waits a full period before sending it again."""
     never_started = timedelta(seconds=ctx.settings.stale_job_seconds)
     running_too_long = timedelta(seconds=ctx.settings.extras_time_limit + 60)
+
+    def lost(entry: dict[str, Any], finished_at: datetime | None) -> bool:
+        if entry.get("state") != ProfileStatus.PENDING:
+            return False
+        started, sent = _at(entry.get("started_at")), _at(entry.get("sent_at"))
+        if started is not None and (sent is None or started >= sent):
+            return started < now - running_too_long  # its worker died mid-way
+        return (sent or finished_at or now) < now - never_started  # its message was lost
+
+    with ctx.sessions() as s:  # read only: most ready renditions have nothing pending
+        candidates = [rid for rid, profiles, finished in s.execute(
+            select(Rendition.id, Rendition.profiles, Rendition.finished_at).where(
+                Rendition.status == RenditionStatus.READY,
+                Rendition.finished_at > now - LOOK_BACK,
+                Rendition.finished_at < now - never_started))
+            if any(lost(dict(e or {}), finished) for e in (profiles or {}).values())]
     out: list[tuple[int, str, str]] = []
-    with session_scope(ctx.sessions) as s:
-        rows = s.scalars(select(Rendition).where(
-            Rendition.status == RenditionStatus.READY, Rendition.finished_at > now - LOOK_BACK,
-            Rendition.finished_at < now - never_started))
-        for r in rows:
+    for rid in candidates:
+        with session_scope(ctx.sessions) as s:
+            lock_row(s, Rendition, rid)  # a worker may be recording a profile right now
+            r = s.get(Rendition, rid)
+            if r is None:
+                continue
             profiles = dict(r.profiles or {})
-            changed = False
-            for name, raw in profiles.items():
-                entry = dict(raw or {})
-                if entry.get("state") != ProfileStatus.PENDING:
-                    continue
-                started, sent = _at(entry.get("started_at")), _at(entry.get("sent_at"))
-                if started is not None and (sent is None or started >= sent):
-                    lost = started < now - running_too_long  # its worker died mid-way
-                else:
-                    lost = (sent or r.finished_at or now) < now - never_started
-                if not lost:
-                    continue
-                entry["sent_at"] = now.isoformat()
-                profiles[name] = entry
-                changed = True
-                urgent = r.bulletin.priority == "emergency"
-                out.append((r.id, name, emergency_queue(ctx.settings) if urgent
-                            else extras_queue(ctx.settings)))
-            if changed:
-                r.profiles = profiles
+            urgent = r.bulletin.priority == "emergency"
+            queue = emergency_queue(ctx.settings) if urgent else extras_queue(ctx.settings)
+            for name, raw in list(profiles.items()):
+                if lost(dict(raw or {}), r.finished_at):
+                    profiles[name] = {**dict(raw or {}), "sent_at": now.isoformat()}
+                    out.append((r.id, name, queue))
+            r.profiles = profiles
     return out

@@ -60,3 +60,48 @@ def test_lost_and_dead_extras_are_sent_again_once_per_period(settings: Settings)
                    reconcile.lost_extras(ctx, now + 3 * stale))
     finally:
         ctx.close()
+
+
+def test_profiles_finishing_at_once_are_all_recorded(settings: Settings) -> None:
+    """Two worker processes finishing profiles of one rendition at the same moment: each
+    outcome and file record survives (SQLite ignores FOR UPDATE; the lock is taken by
+    `service.db.lock_row` before the JSON is read). Processes, not threads: each has its
+    own connection, as pool processes do."""
+    import multiprocessing
+
+    migrate(settings)
+    ctx = WorkerContext(settings)
+    try:
+        rid = submit(ctx, "Hai tiến trình", "Câu một.")
+    finally:
+        ctx.close()
+    names = [f"p{n}" for n in range(120)]
+    spawn = multiprocessing.get_context("spawn")
+    start = spawn.Barrier(2)
+    procs = [spawn.Process(target=_record_profiles, args=(settings, rid, names[k::2], start))
+             for k in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    ctx = WorkerContext(settings)
+    try:
+        r = row(ctx, rid)
+        assert sorted(set(r.profiles or {}) - {"warm-up"}) == sorted(names)
+        assert all((r.profiles or {})[n]["state"] == "ready" for n in names)
+        assert {f"file-{n}" for n in names} <= set(r.files or {})
+    finally:
+        ctx.close()
+
+
+def _record_profiles(settings: Settings, rid: int, names: list[str], start: Any) -> None:
+    ctx = WorkerContext(settings)
+    try:
+        jobstate.set_profile(ctx, rid, "warm-up", jobstate.ProfileStatus.PENDING)
+        start.wait(60)  # both at once
+        for name in names:
+            jobstate.set_profile(ctx, rid, name, jobstate.ProfileStatus.READY,
+                                 files={f"file-{name}": {"name": name}})
+    finally:
+        ctx.close()
