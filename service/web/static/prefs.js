@@ -7,6 +7,12 @@
   function setCookie(name, value) {
     document.cookie = "bantin_" + name + "=" + value + ";path=/;max-age=31536000;samesite=lax";
   }
+  function getCookie(name) {
+    var m = document.cookie.match(new RegExp("(?:^|; )bantin_" + name + "=([^;]*)"));
+    return m ? decodeURIComponent(m[1]) : null;
+  }
+  // The reader's other choices (reader.js: "Tự cuộn theo giọng đọc") are kept the same way.
+  window.bantinPrefs = {get: getCookie, set: setCookie};
   function currentSize() {
     return parseInt(root.getAttribute("data-size"), 10) || 100;
   }

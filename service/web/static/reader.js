@@ -1,6 +1,8 @@
 // Reading page and embed: Vietnamese player controls over the native <audio>, the synced
 // transcript (highlight + aria-current, never moving focus, never a live region), seeking
 // by sentence, opt-out shortcuts scoped to the player, and the status while rendering.
+// Reading page only: auto-scroll with the voice ("Tự cuộn theo giọng đọc") and a compact
+// player bar while the player is out of view.
 (function () {
   "use strict";
   var live = document.getElementById("thong-bao");
@@ -8,7 +10,17 @@
     get: function (k) { try { return window.localStorage.getItem(k); } catch (e) { return null; } },
     set: function (k, v) { try { window.localStorage.setItem(k, v); } catch (e) { /* private mode */ } }
   };
-  function announce(text) { if (live) { live.textContent = text; } }
+  // `later`: a message the reader did not ask for (the rendering status) waits while the
+  // audio plays, so nothing is spoken over the voice; it is said at the next pause.
+  var audio = null, held = null;
+  // Reader preferences kept like the toolbar's (a cookie; prefs.js), here "follow".
+  var prefs = window.bantinPrefs || {get: function () { return null; }, set: function () {}};
+  function announce(text, later) {
+    if (!live) { return; }
+    if (later && audio && !audio.paused) { held = text; return; }
+    live.textContent = text;
+  }
+  function sayHeld() { if (held && live) { live.textContent = held; } held = null; }
   function unhide(sel) { document.querySelectorAll(sel).forEach(function (el) { el.hidden = false; }); }
 
   // ---- "Sao chép mã nhúng" -------------------------------------------------------------
@@ -27,7 +39,7 @@
   var section = document.querySelector(".player[data-bulletin]");
   if (!section) { return; }
   var RATES = ["0.75", "1", "1.25", "1.5", "1.75", "2"];
-  var audio = null, spans = [], stops = [], current = null;
+  var spans = [], stops = [], current = null;
 
   // ---- Times in words: "1 phút 5 giây trên 4 phút 41 giây" ------------------------------
   function words(t) {
@@ -119,7 +131,13 @@
     var span = ev.target.closest && ev.target.closest(".s[data-start]");
     if (!span || spans.indexOf(span) < 0 || ev.ctrlKey || ev.altKey || ev.metaKey) { return; }
     var i = stops.indexOf(span), next = null;
-    if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); seekTo(start(span), true); return; }
+    if (ev.key === "Enter" || ev.key === " ") {
+      ev.preventDefault();
+      // On the sentence being read, Enter or Space pauses and resumes (no 16 Shift+Tabs
+      // back to the Pause button); on any other sentence it reads from there.
+      if (span === current && audio) { ACTIONS.toggle(); } else { seekTo(start(span), true); }
+      return;
+    }
     if (i < 0) { return; }
     if (ev.key === "ArrowDown" || ev.key === "ArrowRight") { next = stops[i + 1]; }
     else if (ev.key === "ArrowUp" || ev.key === "ArrowLeft") { next = stops[i - 1]; }
@@ -141,21 +159,31 @@
   function duration() {
     return isFinite(audio.duration) && audio.duration > 0 ? audio.duration : parseFloat(audio.dataset.duration) || 0;
   }
-  function showTime() {
-    var slider = el("[data-seek]"), time = el("[data-time]"), d = duration(), t = audio.currentTime;
-    if (time) { time.textContent = clock(t) + " / " + clock(d); }
-    // A focused slider is not updated by playback: a screen reader would read every tick.
-    if (slider && document.activeElement !== slider) {
-      slider.max = String(Math.max(1, Math.ceil(d)));
-      slider.value = String(Math.floor(t));
+  // The slider always shows where the audio is, focused or not. Its aria-valuetext (what a
+  // screen reader says) changes at most every SPOKEN_EVERY ms while it is focused and the
+  // audio plays, so a focused slider is not read out every second; a key, a seek or a pause
+  // updates it at once.
+  var SPOKEN_EVERY = 5000, spokenAt = 0, dragging = false;
+  function showTime(now) {
+    var slider = el("[data-seek]"), d = duration(), t = audio.currentTime;
+    section.querySelectorAll("[data-time], [data-bar-time]").forEach(function (time) {
+      time.textContent = clock(t) + " / " + clock(d);
+    });
+    if (!slider || dragging) { return; }
+    slider.max = String(Math.max(1, Math.ceil(d)));
+    slider.value = String(Math.floor(t));
+    var focused = document.activeElement === slider, at = Date.now();
+    if (!focused || now || audio.paused || at - spokenAt >= SPOKEN_EVERY) {
       slider.setAttribute("aria-valuetext", words(t) + " trên " + words(d));
+      if (focused) { spokenAt = at; }
     }
   }
   function showPlaying() {
-    var btn = el("[data-act=toggle]");
-    if (!btn) { return; }
-    btn.querySelector("[data-label]").textContent = audio.paused ? "Phát" : "Tạm dừng";
-    btn.querySelector("[data-icon]").textContent = audio.paused ? "▶" : "⏸";
+    section.querySelectorAll("[data-act=toggle], [data-bar-act=toggle]").forEach(function (btn) {
+      btn.querySelector("[data-label]").textContent = audio.paused ? "Phát" : "Tạm dừng";
+      btn.querySelector("[data-icon]").textContent = audio.paused ? "▶" : "⏸";
+    });
+    if (audio.paused) { sayHeld(); }
   }
   function applyRate(value) {
     if (RATES.indexOf(value) < 0) { value = "1"; }
@@ -164,8 +192,7 @@
     audio.webkitPreservesPitch = true;
     audio.playbackRate = parseFloat(value);
     audio.defaultPlaybackRate = parseFloat(value);
-    var select = el("[data-rate]");
-    if (select) { select.value = value; }
+    section.querySelectorAll("[data-rate], [data-bar-rate]").forEach(function (select) { select.value = value; });
     store.set("bantin_rate", value);
   }
   function stepRate(dir) {
@@ -224,16 +251,30 @@
     var box = el("[data-shortcuts-toggle]");
     return !!box && box.checked;
   }
+  // Each button carries its own key (aria-keyshortcuts); the hint saying how to use them
+  // (and how to pass them through NVDA's and JAWS's browse mode) describes the group once.
+  var KEY_OF = {"toggle": "K", "back": "J", "forward": "L", "prev-sentence": ",", "next-sentence": ".",
+    "prev-paragraph": "[", "next-paragraph": "]"};
   function showShortcutState() {
-    var on = shortcutsOn();
-    section.querySelectorAll("[data-act]").forEach(function (b) {
-      if (on) { b.setAttribute("aria-describedby", "goi-y-phim-tat"); } else { b.removeAttribute("aria-describedby"); }
+    var on = shortcutsOn(), group = el("[data-controls]");
+    section.querySelectorAll("[data-act], [data-bar-act]").forEach(function (b) {
+      var key = KEY_OF[b.dataset.act || b.dataset.barAct];
+      if (on && key) { b.setAttribute("aria-keyshortcuts", key); } else { b.removeAttribute("aria-keyshortcuts"); }
     });
+    if (group && el("#goi-y-phim-tat")) {
+      if (on) { group.setAttribute("aria-describedby", "goi-y-phim-tat"); } else { group.removeAttribute("aria-describedby"); }
+    }
   }
   section.addEventListener("click", function (ev) {
-    var btn = ev.target.closest("[data-act]");
-    if (btn && audio) { ACTIONS[btn.dataset.act](); }
+    var btn = ev.target.closest("[data-act], [data-bar-act]");
+    if (btn && audio) { act(btn.dataset.act || btn.dataset.barAct); }
   });
+  // A control the reader used: the voice goes where they sent it, so the page follows now.
+  function act(name) {
+    ACTIONS[name]();
+    manualUntil = 0;
+    follow(true);
+  }
   section.addEventListener("input", function (ev) {
     if (ev.target.matches("[data-seek]") && audio) {
       var t = parseFloat(ev.target.value);
@@ -242,7 +283,11 @@
     }
   });
   section.addEventListener("change", function (ev) {
-    if (ev.target.matches("[data-rate]") && audio) { applyRate(ev.target.value); }
+    if (ev.target.matches("[data-rate], [data-bar-rate]") && audio) { applyRate(ev.target.value); }
+    if (ev.target.matches("[data-follow]")) {
+      prefs.set("follow", ev.target.checked ? "on" : "off");
+      if (ev.target.checked) { manualUntil = 0; follow(true); }
+    }
     if (ev.target.matches("[data-shortcuts-toggle]")) {
       store.set("bantin_shortcuts", ev.target.checked ? "on" : "off");
       showShortcutState();
@@ -254,11 +299,106 @@
   section.addEventListener("keydown", function (ev) {
     if (!audio || !shortcutsOn() || ev.ctrlKey || ev.altKey || ev.metaKey) { return; }
     if (ev.target.matches("select, textarea, input[type=text], summary")) { return; }
-    var act = KEYS[ev.key.length === 1 ? ev.key.toLowerCase() : ""];
-    if (!act) { return; }
+    var name = KEYS[ev.key.length === 1 ? ev.key.toLowerCase() : ""];
+    if (!name) { return; }
     ev.preventDefault();
-    ACTIONS[act]();
+    act(name);
   });
+
+  // ---- The slider's keys: steps from where the audio is, not from a stale value ---------
+  function sliderKey(ev) {
+    if (!audio || ev.ctrlKey || ev.altKey || ev.metaKey) { return; }
+    var t = audio.currentTime, d = duration();
+    var to = {"ArrowRight": t + 1, "ArrowUp": t + 1, "ArrowLeft": t - 1, "ArrowDown": t - 1,
+      "PageUp": t + 10, "PageDown": t - 10, "Home": 0, "End": d}[ev.key];
+    if (to === undefined) { return; }
+    ev.preventDefault();
+    seekTo(to);
+    showTime(true);
+  }
+
+  // ---- Follow the voice: auto-scroll and the compact bar -------------------------------
+  // The page scrolls only when the sentence being read leaves the window (or would sit under
+  // the bar), instantly under prefers-reduced-motion; not for a few seconds after the
+  // reader scrolls by hand (wheel, touch, scroll keys, the scrollbar); never moving focus
+  // (scrolling does not). Scrolling that focus causes (Tab) is not "by hand".
+  var MANUAL_PAUSE = 5000, manualUntil = 0, bar = null, barH = 0;
+  var mainInView = true, observer = null;
+  var reduced = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : null;
+  function followOn() { var box = el("[data-follow]"); return !!box && box.checked; }
+  // Space kept free at the bottom: the bar's height while it shows (and, while playing,
+  // as soon as the player is out of view, since the bar is about to show).
+  function reserved() {
+    if (!bar) { return 0; }
+    if (!bar.hidden) { barH = bar.getBoundingClientRect().height; return barH; }
+    return mainInView ? 0 : barH || 64;
+  }
+  function follow(now) {
+    if (!current || !audio || !followOn() || (audio.paused && !now) || Date.now() < manualUntil) { return; }
+    var r = current.getBoundingClientRect();
+    if (!r.height) { return; }  // not shown (a closed <details>)
+    var top = 0, bottom = window.innerHeight - reserved(), band = bottom - top;
+    if (band <= 0) { return; }
+    var lead = Math.min(band * 0.2, 120), y;
+    if (r.height <= band) {
+      if (r.top >= top && r.bottom <= bottom) { return; }
+      y = r.top - (top + Math.min(lead, band - r.height));
+    } else {
+      // Taller than the window (400 % zoom): follow the point the voice has reached,
+      // estimated from the sentence's time span.
+      var s0 = start(current), s1 = parseFloat(current.dataset.end) || s0 + 1;
+      var f = Math.max(0, Math.min(1, (audio.currentTime - s0) / Math.max(0.1, s1 - s0)));
+      var at = r.top + f * r.height;
+      if (r.bottom > top && r.top < bottom && at >= top && at <= bottom - lead / 2) { return; }
+      y = at - (top + lead / 2);
+    }
+    if (Math.abs(y) < 1) { return; }
+    window.scrollBy({top: y, left: 0, behavior: reduced && reduced.matches ? "instant" : "smooth"});
+  }
+  function byHand() { manualUntil = Date.now() + MANUAL_PAUSE; }
+  window.addEventListener("wheel", byHand, {passive: true});
+  window.addEventListener("touchmove", byHand, {passive: true});
+  // The scrollbar dragged (a press on the page's own scroller, outside the content).
+  document.addEventListener("pointerdown", function (ev) {
+    if (ev.target === document.documentElement) { byHand(); }
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (/^(PageUp|PageDown|Home|End|ArrowUp|ArrowDown| )$/.test(ev.key) && ev.target.closest &&
+        !ev.target.closest("input, select, textarea, button, summary, a, .s, [contenteditable]")) { byHand(); }
+  });
+  function showBar() {
+    if (!bar) { return; }
+    var show = !mainInView && !!audio;
+    // Never hide the bar under the reader's focus: it hides once focus leaves it.
+    if (!show && bar.contains(document.activeElement)) { return; }
+    if (bar.hidden === !show) { return; }
+    bar.hidden = !show;
+    document.documentElement.classList.toggle("has-bar", show);
+    if (show) { measureBar(); follow(); }
+  }
+  function measureBar() {
+    if (!bar || bar.hidden) { return; }
+    barH = bar.getBoundingClientRect().height;
+    document.documentElement.style.setProperty("--bar-h", Math.ceil(barH) + "px");
+  }
+  function setupBar() {
+    bar = el("[data-bar]");
+    var row = el("[data-controls] .controls-row");
+    if (observer) { observer.disconnect(); observer = null; }
+    if (!bar || !row || !window.IntersectionObserver) { return; }
+    // The main player counts as in view only while its Play row is wholly on screen.
+    observer = new IntersectionObserver(function (entries) {
+      var e = entries[entries.length - 1];
+      mainInView = e.isIntersecting && e.intersectionRatio > 0.98;
+      showBar();
+    }, {threshold: [0, 0.5, 0.99, 1]});
+    observer.observe(row);
+    if (!bar.bantinBound) {
+      bar.bantinBound = true;
+      bar.addEventListener("focusout", function () { setTimeout(showBar, 0); });
+      if (window.ResizeObserver) { new ResizeObserver(measureBar).observe(bar); }
+    }
+  }
 
   // Run at load and again after every swap: each <audio> element and the slider get their
   // listeners once (a swap puts in a fresh <audio>, so none pile up on the old one).
@@ -274,16 +414,26 @@
     if (box) { box.checked = store.get("bantin_shortcuts") !== "off"; }
     showShortcutState();
     applyRate(store.get("bantin_rate") || "1");
+    var follows = el("[data-follow]");
+    if (follows) { follows.checked = prefs.get("follow") !== "off"; }
+    setupBar();
     if (!audio.bantinBound) {
       audio.bantinBound = true;
-      ["timeupdate", "seeked"].forEach(function (name) {
-        audio.addEventListener(name, function () { setCurrent(spanAt(audio.currentTime)); showTime(); });
-      });
+      audio.addEventListener("timeupdate", function () { setCurrent(spanAt(audio.currentTime)); showTime(); follow(); });
+      audio.addEventListener("seeked", function () { setCurrent(spanAt(audio.currentTime)); showTime(true); follow(); });
+      audio.addEventListener("play", function () { follow(true); });
       ["play", "pause", "ended"].forEach(function (name) { audio.addEventListener(name, showPlaying); });
       audio.addEventListener("loadedmetadata", function () { applyRate(store.get("bantin_rate") || "1"); showTime(); });
     }
     var slider = el("[data-seek]");
-    if (slider && !slider.bantinBound) { slider.bantinBound = true; slider.addEventListener("blur", showTime); }
+    if (slider && !slider.bantinBound) {
+      slider.bantinBound = true;
+      slider.addEventListener("blur", function () { showTime(true); });
+      slider.addEventListener("keydown", sliderKey);
+      slider.addEventListener("pointerdown", function () { dragging = true; });
+      slider.addEventListener("pointerup", function () { dragging = false; showTime(true); });
+      slider.addEventListener("pointercancel", function () { dragging = false; });
+    }
     showTime();
     showPlaying();
   }
@@ -404,7 +554,7 @@
         if (s.ready) {
           clearInterval(timer);
           swapIn(s, true);
-          announce(s.text);
+          announce(s.text, true);
           return;
         }
         showStatus(s, false);
@@ -415,12 +565,12 @@
           lastFirst = s.first;
           swapIn(s, false);
           announce(longer ? "Đã có thêm phần tiếp theo của bản tin." :
-            "Đã có phần đầu bản tin, có thể nghe ngay.");
+            "Đã có phần đầu bản tin, có thể nghe ngay.", true);
           return;
         }
         var quarter = Math.floor(s.percent / 25);
-        if (s.status !== lastStatus) { announce(s.text); }
-        else if (quarter > lastQuarter && quarter < 4) { announce("Đã tạo " + quarter * 25 + " phần trăm âm thanh."); }
+        if (s.status !== lastStatus) { announce(s.text, true); }
+        else if (quarter > lastQuarter && quarter < 4) { announce("Đã tạo " + quarter * 25 + " phần trăm âm thanh.", true); }
         lastStatus = s.status;
         lastQuarter = Math.max(lastQuarter, quarter);
       })
