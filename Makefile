@@ -37,6 +37,7 @@ lint: install
 	$(BIN)/lint-imports
 
 bench: install  # `make bench BENCH=--quick`: small settings, an end-to-end check
+	$(BIN)/pip install --quiet vietnormalizer sea-g2p g2p-hamster  # the normalizer's rivals
 	$(BIN)/python bench/normalize.py $(BENCH)
 	$(BIN)/python bench/pipeline.py $(BENCH)
 	$(BIN)/python bench/encode.py $(BENCH)

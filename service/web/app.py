@@ -99,7 +99,8 @@ def create_app(settings: Settings | None = None, *, sender: Sender | None = None
 
     @app.context_processor
     def _actor() -> dict[str, Any]:
-        return {"actor": auth.current_actor(), "ROLE_LABELS": ROLE_LABELS}
+        return {"actor": auth.current_actor(), "ROLE_LABELS": ROLE_LABELS,
+                "STATION_NAME": settings.station_name}
 
     _register_errors(app)
     logging.getLogger(__name__).info("bantin web app ready (db=%s)", engine.url.drivername)

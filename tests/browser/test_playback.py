@@ -137,3 +137,20 @@ def test_embed_snippet_copy(new_page: Callable[..., Any], stack: Stack,
     page.wait_for_function(
         "() => document.getElementById('thong-bao').textContent.includes('Đã sao chép')")
     assert page.evaluate("navigator.clipboard.readText()") == snippet
+
+
+def test_media_session_names_the_bulletin_and_the_station(new_page: Callable[..., Any],
+                                                          stack: Stack,
+                                                          bulletin: dict[str, Any]) -> None:
+    """A phone's lock screen and notification show the bulletin's title and the station
+    (Media Session), not the page's address."""
+    page = new_page()
+    page.goto(f"{stack.url}/bulletins/{bulletin['id']}")
+    page.wait_for_selector("[data-controls]:not([hidden])")
+    meta = page.evaluate("(() => { const m = navigator.mediaSession.metadata;"
+                         " return m && {title: m.title, artist: m.artist, album: m.album}; })()")
+    heading = " ".join(page.locator("#tieu-de").inner_text().split())
+    assert meta == {"title": heading, "artist": stack.settings.station_name,
+                    "album": "Bản tin nghe được"}, meta
+    assert heading
+    assert page.js_errors == []

@@ -436,6 +436,28 @@
     }
     showTime();
     showPlaying();
+    mediaSession();
+  }
+
+  // Media Session: the bulletin's title and the station on a phone's lock screen and in
+  // the notification, and its buttons (and a headset's): play, pause, 10 s back and
+  // forward, previous and next sentence.
+  function mediaSession() {
+    var ms = navigator.mediaSession;
+    if (!ms || typeof window.MediaMetadata === "undefined" || !audio) { return; }
+    var h1 = document.getElementById("tieu-de");
+    var station = document.querySelector("meta[name='bantin:station']");
+    ms.metadata = new window.MediaMetadata({
+      title: ((h1 && h1.textContent) || document.title).replace(/\s+/g, " ").trim(),
+      artist: station ? station.content : "bantin",
+      album: "Bản tin nghe được"
+    });
+    var actions = {play: function () { playNow(); }, pause: function () { audio.pause(); },
+                   seekbackward: ACTIONS.back, seekforward: ACTIONS.forward,
+                   previoustrack: ACTIONS["prev-sentence"], nexttrack: ACTIONS["next-sentence"]};
+    Object.keys(actions).forEach(function (name) {
+      try { ms.setActionHandler(name, actions[name]); } catch (e) { /* not offered here */ }
+    });
   }
   initPlayer();
 
