@@ -180,17 +180,13 @@ class CachedEngine:
         send to the engine); 0 when the engine cannot name its keys."""
         try:
             keys = self._keys(sentences, voice, rate)
-        except Exception:
+        except Exception:  # voice unknown, model missing: the engine cannot serve it
             return 0
         return sum(self.cache.path(k).is_file() for k in keys)
 
     def covers(self, sentences: Sequence[str], voice: str, rate: float) -> bool:
         """True when every sentence is cached, i.e. synthesis needs no engine call."""
-        try:
-            keys = self._keys(sentences, voice, rate)
-        except Exception:  # voice unknown, model missing: the engine cannot serve it
-            return False
-        return all(self.cache.path(k).is_file() for k in keys)
+        return self.cached(sentences, voice, rate) == len(sentences)
 
     def synthesize(self, sentences: Sequence[str], voice: str, rate: float) -> Synthesis:
         keys = self._keys(sentences, voice, rate)

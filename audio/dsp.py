@@ -210,6 +210,12 @@ class Resampler:
     def identity(self) -> bool:
         return self.up == self.down
 
+    @staticmethod
+    def output_length(n: int, src: int, dst: int) -> int:
+        """How many samples `n` input samples become (as `resample_poly` makes them)."""
+        g = math.gcd(src, dst)
+        return -(-n * (dst // g) // (src // g))
+
     def _run(self, x: Samples) -> Samples:
         return np.asarray(signal.resample_poly(x, self.up, self.down, window=self.filter),
                           dtype=np.float32)
@@ -230,7 +236,7 @@ class Resampler:
     def flush(self) -> Samples:
         if self.identity:
             return np.zeros(0, np.float32)
-        total = -(-self.inputs * self.up // self.down)  # resample_poly's output length
+        total = -(-self.inputs * self.up // self.down)  # `output_length` of the input
         y = self._run(np.concatenate([self.buf, np.zeros(self.pad, np.float32)]))
         lo = self.pad * self.up // self.down
         out = self._emit([y[lo:lo + total - self.outputs]])

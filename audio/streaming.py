@@ -460,12 +460,6 @@ def mastering_rate(programme_rate: int, output_rate: int) -> int:
     return min(programme_rate, output_rate)
 
 
-def _resampled_length(n: int, src: int, dst: int) -> int:
-    """How many samples `dsp.Resampler` (and `resample_poly`) makes of `n`."""
-    g = math.gcd(src, dst)
-    return -(-n * (dst // g) // (src // g))
-
-
 @dataclass
 class Measured:
     """What the measure pass found for one output rate."""
@@ -509,8 +503,8 @@ def measure(stream: ProgrammeStream, profile: Profile, rate: int,
     gain = 0.0
     if math.isfinite(measured):
         gain = gain_for(profile.target_lufs, model.gains_db, lufs, measured)
-    return Measured(rate, measured, gain, ceiling, _resampled_length(meter.samples, at, rate),
-                    model.gains_db, lufs, at)
+    samples = dsp.Resampler.output_length(meter.samples, at, rate)
+    return Measured(rate, measured, gain, ceiling, samples, model.gains_db, lufs, at)
 
 
 # --- encoders that take samples as they come ----------------------------------------

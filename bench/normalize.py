@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 import bench._common as bc  # noqa: E402
 from audio.text import NORMALIZER_VERSION, normalize, split_sentences  # noqa: E402
+from audio.text.audit import heard  # noqa: E402
 
 CASES = ROOT / "tests" / "audio" / "text" / "cases.tsv"
 # Real news sentences with sources and a newsreader's reading (issue 14).
@@ -93,24 +94,6 @@ def throughput(fn: Fn, sentences: list[str], repeat: int) -> dict[str, Any]:
             "errors": sum(out is None for out in runs[-1].result)}
 
 
-_PUNCT = re.compile(r"[^\w\s]|_")
-# Variants the conventions call equally right: tư/bốn, linh/lẻ, nghìn/ngàn, tỷ/tỉ.
-_EQUIVALENT = [
-    (re.compile(r"\b(mươi|phần|thứ|tháng) tư\b"), r"\1 bốn"),
-    (re.compile(r"\blẻ\b"), "linh"),
-    (re.compile(r"\bngàn\b"), "nghìn"),
-    (re.compile(r"\btỉ\b"), "tỷ"),
-    (re.compile(r"\bhoà\b"), "hòa"),
-]
-
-
-def words(text: str) -> str:
-    said = " ".join(_PUNCT.sub(" ", text.lower()).split())
-    for pattern, repl in _EQUIVALENT:
-        said = pattern.sub(repl, said)
-    return said
-
-
 def correctness(fn: Fn) -> dict[str, Any]:
     with CASES.open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -119,7 +102,7 @@ def correctness(fn: Fn) -> dict[str, Any]:
     failures = []
     for r in rows:
         got = safe(fn, r["input"])
-        ok = got is not None and words(got) == words(r["expected"])
+        ok = got is not None and heard(got) == heard(r["expected"])
         per_cat.setdefault(r["category"], [0, 0])[0] += ok
         per_cat[r["category"]][1] += 1
         if not ok and len(failures) < 12:
@@ -137,7 +120,7 @@ def real_news(fn: Fn) -> dict[str, Any]:
     passed = digits_left = 0
     for r in rows:
         got = safe(fn, r["input"])
-        passed += got is not None and words(got) == words(r["expected"])
+        passed += got is not None and heard(got) == heard(r["expected"])
         digits_left += got is None or bool(re.search(r"\d", got))
     return {"sentences": len(rows), "passed": passed, "pass_rate": passed / len(rows),
             "digits_left": digits_left}

@@ -50,10 +50,6 @@ def bound(**ids: Any) -> Iterator[None]:
         unbind(token)
 
 
-def current() -> dict[str, Any]:
-    return dict(_ids.get())
-
-
 class _BoundIds(logging.Filter):
     """Puts the bound ids on each record: as fields (JSON) and as a suffix (text)."""
 

@@ -23,6 +23,17 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def parse_utc(raw: Any) -> datetime | None:
+    """A time `utcnow().isoformat()` wrote into a JSON column (a trailing Z allowed), or
+    None when absent or unreadable."""
+    if not isinstance(raw, str):
+        return None
+    try:
+        return datetime.fromisoformat(raw.removesuffix("Z"))
+    except ValueError:
+        return None
+
+
 class Base(DeclarativeBase):
     pass
 

@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from audio.vocabulary import AUDIO_KINDS, CAPTIONS, FIRST, PROFILES, TIMINGS, WEB
-from service.models import Bulletin, Rendition
+from service.models import Bulletin, Rendition, parse_utc
 from service.publication import Audience, State
 from service.station import rules as broadcast_rules
 
@@ -127,18 +127,8 @@ def profile_states(r: Rendition, files: Mapping[str, FileRecord]) -> tuple[Profi
             kinds = [k for k, (p, _f) in AUDIO_KINDS.items() if p == name]
             state = ProfileStatus.READY if all(k in files for k in kinds) \
                 else ProfileStatus.PENDING
-        out.append(ProfileState(name, state, raw.get("error"), _instant(raw.get("finished_at"))))
+        out.append(ProfileState(name, state, raw.get("error"), parse_utc(raw.get("finished_at"))))
     return tuple(out)
-
-
-def _instant(raw: Any) -> datetime | None:
-    """A UTC time the worker wrote as ISO text, or None when absent or unreadable."""
-    if not isinstance(raw, str):
-        return None
-    try:
-        return datetime.fromisoformat(raw.removesuffix("Z"))
-    except ValueError:
-        return None
 
 
 def _iso(at: datetime | None) -> str | None:

@@ -41,14 +41,11 @@ def make_celery(settings: Settings) -> Celery:
 
     tasks.register(app)
     worker_process_init.connect(_warm_up, weak=False)
-    task_prerun.connect(_task_started, weak=False)
-    task_postrun.connect(_task_ended, weak=False)
-    global _app
-    _app = app
+    task_prerun.connect(_task_started, weak=False, dispatch_uid="bantin-task-started")
+    task_postrun.connect(_task_ended, weak=False, dispatch_uid="bantin-task-ended")
     return app
 
 
-_app: Celery | None = None
 #: log-context tokens of the running tasks, by task id
 _tokens: dict[str | None, Any] = {}
 #: the largest peak memory this process has recorded (only a new peak is written)
@@ -70,7 +67,7 @@ def _task_started(task_id: str | None = None, task: object = None, **_: object) 
     _tokens[task_id] = logs.bind(task_id=task_id, task=getattr(task, "name", None))
 
 
-def _task_ended(task_id: str | None = None, **_: object) -> None:
+def _task_ended(task_id: str | None = None, task: Any = None, **_: object) -> None:
     """Unbind the task's ids; record the process's peak memory for /metrics (a gauge per
     host: the largest a pool process of this host has reached)."""
     import resource
@@ -83,7 +80,7 @@ def _task_ended(task_id: str | None = None, **_: object) -> None:
     token = _tokens.pop(task_id, None)
     if token is not None:
         logs.unbind(token)
-    if _app is None:
+    if task is None:
         return
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     global _peak
@@ -91,7 +88,7 @@ def _task_ended(task_id: str | None = None, **_: object) -> None:
         return
     _peak = peak
     try:
-        with session_scope(context(_app).sessions) as s:
+        with session_scope(context(task.app).sessions) as s:
             metrics_store.record(s, [metrics_store.Sample(
                 "bantin_worker_max_rss_bytes", {"host": socket.gethostname()}, peak,
                 metrics_store.PEAK)])

@@ -56,9 +56,11 @@ def requeue(ctx: WorkerContext, rendition_id: int, message: str, delay: float) -
 
 def set_profile(ctx: WorkerContext, rendition_id: int, profile: str, status: ProfileStatus,
                 error: str | None = None, *, files: dict[str, Any] | None = None,
-                stages: dict[str, float] | None = None) -> None:
-    """Record one profile's outcome (and its files and stage seconds) on a rendition; a
-    failure is also a warning, so editors see it where they read the others."""
+                stages: dict[str, float] | None = None,
+                metrics: list[metrics_store.Sample] | None = None) -> None:
+    """Record one profile's outcome (and its files, stage seconds and worker metrics, in
+    the same transaction) on a rendition; a failure is also a warning, so editors see it
+    where they read the others."""
     with session_scope(ctx.sessions) as s:
         lock_row(s, Rendition, rendition_id)  # two profiles may finish at once
         r = s.get(Rendition, rendition_id, with_for_update=True)
@@ -77,9 +79,11 @@ def set_profile(ctx: WorkerContext, rendition_id: int, profile: str, status: Pro
         r.stages = {**(r.stages or {}), **(stages or {})}
         if error:
             r.warnings = [*(r.warnings or []), error]
+        samples = list(metrics or [])
         if status == ProfileStatus.FAILED:
-            metrics_store.record(s, [metrics_store.Sample("bantin_profile_failures_total",
-                                                          {"profile": profile}, 1)])
+            samples.append(metrics_store.Sample("bantin_profile_failures_total",
+                                                {"profile": profile}, 1))
+        metrics_store.record(s, samples)
     state_change("profile", rendition_id, str(status), profile=profile, error=error)
 
 

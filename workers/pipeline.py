@@ -355,13 +355,11 @@ def _produce_extra(ctx: WorkerContext, rendition_id: int, profile: str) -> str:
     # pass's figures and record this one beside them.
     seconds = {(f"{k}-extra" if k.endswith(f":{WEB}") else k): v
                for k, v in stages.rounded().items()}
-    state.set_profile(ctx, rendition_id, profile, ProfileStatus.READY, files=stored,
-                      stages=seconds)
-    with session_scope(ctx.sessions) as s:
-        metrics_store.record(s, [
-            *metrics_store.stage_samples(stages.rounded(), engines[0], profile),
+    made = [*metrics_store.stage_samples(stages.rounded(), engines[0], profile),
             *(metrics_store.Sample("bantin_renders_total", {"engine": engines[0], "kind": kind}, 1)
-              for kind in stored)])
+              for kind in stored)]
+    state.set_profile(ctx, rendition_id, profile, ProfileStatus.READY, files=stored,
+                      stages=seconds, metrics=made)
     downloads.remember(ctx.sessions, {v["name"]: k for k, v in stored.items()}, bulletin_id)
     log.info("rendition profile ready %s", json.dumps({
         "rendition": rendition_id, "profile": profile, "stages": stages.rounded()}))

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from service.bulletins import stale_renditions
 from service.db import lock_row, session_scope
-from service.models import Rendition, utcnow
+from service.models import Rendition, parse_utc, utcnow
 from service.queue import EXTRAS, SYNTHESIZE, emergency_queue, extras_queue, queue_for
 from service.rendition_view import ProfileStatus, RenditionStatus
 from workers.context import WorkerContext
@@ -56,13 +56,6 @@ def reconcile(ctx: WorkerContext, app: Celery) -> int:
 LOOK_BACK = timedelta(days=2)
 
 
-def _at(raw: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(raw) if isinstance(raw, str) else None
-    except ValueError:
-        return None
-
-
 def lost_extras(ctx: WorkerContext, now: datetime) -> list[tuple[int, str, str]]:
     """(rendition, profile, queue) of the extra profiles to send again, each marked
     `sent_at` now so the next tick waits a full period before sending it again."""
@@ -72,7 +65,7 @@ def lost_extras(ctx: WorkerContext, now: datetime) -> list[tuple[int, str, str]]
     def lost(entry: dict[str, Any], finished_at: datetime | None) -> bool:
         if entry.get("state") != ProfileStatus.PENDING:
             return False
-        started, sent = _at(entry.get("started_at")), _at(entry.get("sent_at"))
+        started, sent = parse_utc(entry.get("started_at")), parse_utc(entry.get("sent_at"))
         if started is not None and (sent is None or started >= sent):
             return started < now - running_too_long  # its worker died mid-way
         return (sent or finished_at or now) < now - never_started  # its message was lost

@@ -213,3 +213,25 @@ def spelled_capitals(source: str, spoken: str, exempt: Iterable[str] = ()) -> li
         if f" {spell(token).lower()} " in said:
             found.append(token)
     return found
+
+
+_PUNCT = re.compile(r"[^\w\s]|_")
+# Variants the conventions call equally right: tư/bốn, linh/lẻ, nghìn/ngàn, tỷ/tỉ, hòa/hoà.
+_EQUIVALENT = [
+    (re.compile(r"\b(mươi|phần|thứ|tháng) tư\b"), r"\1 bốn"),
+    (re.compile(r"\blẻ\b"), "linh"),
+    (re.compile(r"\bngàn\b"), "nghìn"),
+    (re.compile(r"\btỉ\b"), "tỷ"),
+    (re.compile(r"\bhoà\b"), "hòa"),
+]
+
+
+def heard(text: str) -> str:
+    """What a listener hears, as the readings are compared (the case table, the real-news
+    corpus, the benchmark against other normalizers): the words, lower-cased, without
+    punctuation, with the regional variants the conventions call equally right folded."""
+    said = " ".join(_PUNCT.sub(" ", text.lower()).split())
+    for pattern, repl in _EQUIVALENT:
+        said = pattern.sub(repl, said)
+    return said
+

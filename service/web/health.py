@@ -46,7 +46,7 @@ def install(app: Flask) -> None:
     seconds = Histogram(f"{_HTTP}_request_duration_seconds", "Seconds per HTTP request",
                         ["route"], registry=registry,
                         buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
-    app.extensions["bantin"]["http_metrics"] = (requests, seconds, registry)
+    app.extensions["bantin"]["http_registry"] = registry
 
     @app.before_request
     def _start() -> None:
@@ -112,7 +112,7 @@ def readyz() -> Response:
 
 @bp.get("/metrics")
 def metrics() -> Response:
-    own: CollectorRegistry | None = current_app.extensions["bantin"]["http_metrics"][2]
+    own: CollectorRegistry | None = current_app.extensions["bantin"]["http_registry"]
     registry = CollectorRegistry()
     if own is None:  # gunicorn workers write their series to PROMETHEUS_MULTIPROC_DIR
         multiprocess.MultiProcessCollector(registry)

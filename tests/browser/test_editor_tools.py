@@ -12,16 +12,21 @@ from tests.browser.conftest import EDITOR
 from tests.e2e.stack import Stack
 
 
+def preview(page: Any, source: str, title: str, sentence: str) -> Any:
+    """Paste a short bulletin for `source` into the editor and preview it; its first
+    sentence's list item (the title)."""
+    page.get_by_label("Nội dung bản tin (bắt buộc)").fill(
+        f"26/06/2020\n{title}\nSapo ngắn.\n{sentence} Câu thứ hai.\nHoàng Anh\n")
+    page.get_by_label("Nguồn (không bắt buộc)").fill(source)
+    page.get_by_role("button", name="Xem trước cách đọc").click()
+    return page.locator(".preview-list li").first
+
+
 def test_listen_fix_a_word_and_submit(new_page: Callable[..., Any], stack: Stack) -> None:
     page = new_page(user=EDITOR)
     source = f"nguon-{uuid.uuid4().hex[:6]}"
     word = f"Zalo{uuid.uuid4().hex[:4]}"
-    page.get_by_label("Nội dung bản tin (bắt buộc)").fill(
-        f"26/06/2020\nỨng dụng {word} ra mắt\nSapo ngắn.\n"
-        f"Người dùng {word} tăng nhanh. Câu thứ hai.\nHoàng Anh\n")
-    page.get_by_label("Nguồn (không bắt buộc)").fill(source)
-    page.get_by_role("button", name="Xem trước cách đọc").click()
-    first = page.locator(".preview-list li").first
+    first = preview(page, source, f"Ứng dụng {word} ra mắt", f"Người dùng {word} tăng nhanh.")
     first.get_by_role("button", name="Nghe thử câu").wait_for()
 
     # Nghe thử: the real worker makes the sample; the page plays it.
@@ -64,12 +69,7 @@ def test_a_guessed_abbreviation_goes_to_the_lexicon_in_one_click(
     page = new_page(user=EDITOR)
     source = f"nguon-{uuid.uuid4().hex[:6]}"
     word = "QXZ" + "".join(c for c in uuid.uuid4().hex.upper() if c in "BCDFGHJKLMNPQRSTVWXZ")[:2]
-    page.get_by_label("Nội dung bản tin (bắt buộc)").fill(
-        f"26/06/2020\nHội nghị của {word} tại xã\nSapo ngắn.\n"
-        f"Đại diện {word} phát biểu. Câu thứ hai.\nHoàng Anh\n")
-    page.get_by_label("Nguồn (không bắt buộc)").fill(source)
-    page.get_by_role("button", name="Xem trước cách đọc").click()
-    first = page.locator(".preview-list li").first
+    first = preview(page, source, f"Hội nghị của {word} tại xã", f"Đại diện {word} phát biểu.")
     add = first.get_by_role("button", name=f"Thêm “{word}” vào từ điển")
     add.wait_for()
     assert f"Đoán: chữ viết tắt chưa có trong bảng, đã đánh vần: {word}" in first.inner_text()

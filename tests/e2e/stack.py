@@ -23,6 +23,14 @@ from workers.admin import migrate, new_token
 BIN = Path(sys.executable).parent
 
 
+def healthy(url: str) -> bool:
+    """Whether the web app at `url` answers `/healthz` (not yet, while it boots)."""
+    try:
+        return requests.get(f"{url}/healthz", timeout=2).ok
+    except (requests.ConnectionError, requests.Timeout):
+        return False
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -121,12 +129,7 @@ def run_stack(tmp: Path, broker_url: str, database_url: str = "",
         stack.start_worker()
     try:
         deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"{stack.url}/healthz", timeout=2).ok:
-                    break
-            except (requests.ConnectionError, requests.Timeout):  # still booting under load
-                pass
+        while not healthy(stack.url):
             if time.monotonic() > deadline or web.poll() is not None:
                 raise RuntimeError("web app did not start\n" + stack.logs())
             time.sleep(0.2)

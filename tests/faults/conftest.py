@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +95,9 @@ class Postgres:
         self.root = Path(tempfile.mkdtemp(prefix="bantin-faults-pg-"))
         self.data = self.root / "data"
         self.log = self.root / "postgres.log"
+        #: where it listens, and what its commands run under (a network namespace, say)
+        self.listen = "127.0.0.1"
+        self.prefix: list[str] = []
         self.user: str | None = None
         if os.geteuid() == 0:
             self.user = next((u for u in ("postgres", "nobody") if _has_user(u)), None)
@@ -108,8 +111,8 @@ class Postgres:
         cmd = [str(self.bindir / args[0]), *args[1:]]
         if self.user is not None:
             cmd = ["runuser", "-u", self.user, "--", *cmd]
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                              check=False, cwd=self.root)
+        return subprocess.run([*self.prefix, *cmd], capture_output=True, text=True,
+                              timeout=timeout, check=False, cwd=self.root)
 
     def init(self) -> None:
         done = self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
@@ -118,7 +121,7 @@ class Postgres:
             raise RuntimeError(f"initdb failed: {done.stdout}{done.stderr}")
 
     def start(self) -> None:
-        opts = (f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.data} "
+        opts = (f"-p {self.port} -c listen_addresses={self.listen} -k {self.data} "
                 "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                 "-c max_connections=60")
         done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", opts,
@@ -291,6 +294,15 @@ class Faults:
                           f"thôn. Người dân góp {n + 3} ý kiến. Chính quyền hứa sửa xong "
                           f"trước mùa mưa.{extra}"})
         return resp
+
+    def accepted(self, numbers: Iterable[int]) -> list[int]:
+        """Submit bulletin `n` for each of `numbers`, each answered 202; their ids."""
+        ids = []
+        for n in numbers:
+            resp = self.submit(n)
+            assert resp.status_code == 202, resp.text
+            ids.append(int(resp.json()["id"]))
+        return ids
 
     def status(self, bulletin_id: int) -> dict[str, Any]:
         resp = self.http.get(f"{self.url}/api/v1/bulletins/{bulletin_id}",

@@ -102,9 +102,7 @@ def test_audio_disk_full_or_read_only(tmp_path: Path, redis_server: RedisServer,
             audio_disk.fill()
         else:
             audio_disk.read_only()
-        resp = f.submit(1)
-        assert resp.status_code == 202, resp.text
-        bid = resp.json()["id"]
+        (bid,) = f.accepted([1])
         failed = f.wait_done([bid], timeout=60)[bid]
         assert failed["status"] == "failed", failed
         reason = failed["error"]

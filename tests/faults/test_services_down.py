@@ -26,11 +26,7 @@ def test_redis_stopped_during_submits(tmp_path: Path, redis_server: RedisServer,
     202 (the reconciler sends it once Redis is back) or refused with 503, never 500;
     every accepted bulletin ends ready, each exactly once."""
     with fault_stack(tmp_path, redis_server.url, pg_url) as f:
-        accepted = []
-        for n in range(8):
-            resp = f.submit(n)
-            assert resp.status_code == 202, resp.text
-            accepted.append(resp.json()["id"])
+        accepted = f.accepted(range(8))
         redis_server.stop()
         with ThreadPoolExecutor(4) as pool:  # four editors at once, one gunicorn worker
             during = list(pool.map(lambda n: f.submit(n, http=requests), range(8, 12)))
@@ -45,10 +41,7 @@ def test_redis_stopped_during_submits(tmp_path: Path, redis_server: RedisServer,
             assert f.status(bid)["status"] in ("queued", "synthesizing", "ready")
         time.sleep(1)
         redis_server.start()
-        for n in range(12, 15):
-            resp = f.submit(n)
-            assert resp.status_code == 202, resp.text
-            accepted.append(resp.json()["id"])
+        accepted += f.accepted(range(12, 15))
         done = f.wait_done(accepted, timeout=120)
         assert {b["status"] for b in done.values()} == {"ready"}, \
             {bid: (b["status"], b["error"]) for bid, b in done.items()}
@@ -86,11 +79,7 @@ def test_postgres_restarted_during_work(tmp_path: Path, redis_server: RedisServe
     """PostgreSQL goes down while the worker is on the queue and comes back: the web app
     keeps answering, and afterwards every bulletin is made, once."""
     with fault_stack(tmp_path, redis_server.url, pg_url) as f:
-        ids = []
-        for n in range(16):
-            resp = f.submit(n)
-            assert resp.status_code == 202, resp.text
-            ids.append(resp.json()["id"])
+        ids = f.accepted(range(16))
         # Down while work is under way: some made, most still queued or being made.
         wait_until(lambda: 3 <= _ready(f) <= len(ids) - 6, 60, "work under way", 0.005)
         postgres_server.stop("fast")
@@ -110,9 +99,7 @@ def test_postgres_restarted_during_work(tmp_path: Path, redis_server: RedisServe
             {bid: (b["status"], b["error"]) for bid, b in done.items()}
         assert sorted(r["bulletin_id"] for r in f.renditions()) == sorted(ids)
         assert f.http.get(f"{f.url}/readyz", timeout=30).status_code == 200
-        resp = f.submit(100)
-        assert resp.status_code == 202, resp.text
-        bid = resp.json()["id"]
+        (bid,) = f.accepted([100])
         assert f.wait_done([bid], timeout=60)[bid]["status"] == "ready"
 
 

@@ -46,11 +46,7 @@ def test_ten_sigkills_during_fifty_bulletins(tmp_path: Path, redis_server: Redis
     synthesizing and started again each time: all fifty bulletins end ready, each with
     one rendition, and the audio directory holds only whole, used, content-named files."""
     with fault_stack(tmp_path, redis_server.url, pg_url) as f:
-        ids = []
-        for n in range(BULLETINS):
-            resp = f.submit(n)
-            assert resp.status_code == 202, resp.text
-            ids.append(resp.json()["id"])
+        ids = f.accepted(range(BULLETINS))
         killed: set[int] = set()
         #: killed after their job was done: one killed between the READY commit and the
         #: send of its extras loses them (see test_extras_lost_when_killed_after_ready)

@@ -35,11 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import requests
 import sqlalchemy as sa
 
 from service.settings import Settings
-from tests.e2e.stack import BIN, Stack, free_port, stop_process
+from tests.e2e.stack import BIN, Stack, free_port, healthy, stop_process
 from tests.faults.conftest import (
     FAST_ENV,
     Faults,
@@ -230,30 +229,14 @@ class HostPostgres(Postgres):
     def __init__(self, bindir: Path, net: Net) -> None:
         super().__init__(bindir)
         self.net = net
-
-    def _run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        cmd = [str(self.bindir / args[0]), *args[1:]]
-        if self.user is not None:
-            cmd = ["runuser", "-u", self.user, "--", *cmd]
-        return subprocess.run([*self.net.exec(self.net.a), *cmd], capture_output=True,
-                              text=True, timeout=timeout, check=False, cwd=self.root)
+        self.listen = f"127.0.0.1,{net.a_ip},{net.a_root_ip}"
+        self.prefix = list(net.exec(net.a))
 
     def init(self) -> None:
         super().init()
         with (self.data / "pg_hba.conf").open("a") as hba:
             for link in (self.net.ab, self.net.ra):
                 hba.write(f"host all all {link} trust\n")
-
-    def start(self) -> None:
-        listen = f"127.0.0.1,{self.net.a_ip},{self.net.a_root_ip}"
-        opts = (f"-p {self.port} -c listen_addresses={listen} -k {self.data} "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                "-c max_connections=60")
-        done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", opts,
-                         "-w", "-t", "60", "start", timeout=90)
-        if done.returncode != 0:
-            raise RuntimeError(f"pg_ctl start in {self.net.a} failed: {done.stdout}"
-                               f"{done.stderr}\n" + self.log.read_text(errors="replace")[-3000:])
 
     def url(self, database: str, host: str = "") -> str:
         """As seen from `host` (default: the root namespace, through A's root link)."""
@@ -418,7 +401,7 @@ def two_hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoHosts]:
         cleanup.callback(stop_process, web)
         stack = RemoteStack(f"http://{net.a_root_ip}:{port}", token, settings, here, web,
                             web, log_dir, approver, net=net, worker_env=worker_env)
-        wait_until(lambda: _healthy(stack.url) or web.poll() is not None, 30,
+        wait_until(lambda: healthy(stack.url) or web.poll() is not None, 30,
                    f"the web app in {net.a}\n{stack.logs()}", 0.2)
         assert web.poll() is None, f"the web app exited\n{stack.logs()}"
 
@@ -448,10 +431,3 @@ def two_hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoHosts]:
 def _quietly(fn: Callable[..., object], *args: object) -> None:
     with suppress(Exception):
         fn(*args)
-
-
-def _healthy(url: str) -> bool:
-    try:
-        return requests.get(f"{url}/healthz", timeout=2).ok
-    except (requests.ConnectionError, requests.Timeout):
-        return False

@@ -87,6 +87,18 @@ def assert_once_each(hosts: TwoHosts, ids: list[int]) -> list[dict[str, Any]]:
     return rows
 
 
+def assert_ready_once_on_b(hosts: TwoHosts, ids: list[int]
+                           ) -> tuple[dict[int, dict[str, Any]], list[dict[str, Any]]]:
+    """Every bulletin of `ids` ends ready, made once (`assert_once_each`), by B's worker;
+    the bulletins' API bodies and their rendition rows."""
+    done = hosts.f.wait_done(ids, timeout=60)
+    assert {b["status"] for b in done.values()} == {"ready"}, \
+        ({bid: (b["status"], b["error"]) for bid, b in done.items()}, hosts.logs())
+    rows = assert_once_each(hosts, ids)
+    assert {r["id"] for r in rows} <= made_on_b(hosts), hosts.logs()
+    return done, rows
+
+
 def submit_long(hosts: TwoHosts, n: int) -> Any:
     """Like `Faults.submit(n, more=LONG)`, but every sentence says `n` too: no sentence is
     in B's sentence cache already, so each batch really goes to the engine (and through
@@ -104,16 +116,7 @@ def test_bulletins_made_on_host_b_served_from_host_a(two_hosts: TwoHosts) -> Non
     worker runs in A), each once, and A serves their MP3 from the shared directory."""
     f = two_hosts.f
     assert_only_b_works(two_hosts)
-    ids = []
-    for n in range(4):
-        resp = f.submit(n)
-        assert resp.status_code == 202, resp.text
-        ids.append(resp.json()["id"])
-    done = f.wait_done(ids, timeout=60)
-    assert {b["status"] for b in done.values()} == {"ready"}, \
-        ({bid: (b["status"], b["error"]) for bid, b in done.items()}, two_hosts.logs())
-    rows = assert_once_each(two_hosts, ids)
-    assert {r["id"] for r in rows} <= made_on_b(two_hosts), two_hosts.logs()
+    done, _rows = assert_ready_once_on_b(two_hosts, f.accepted(range(4)))
     for body in done.values():
         assert_served(f, body)
     assert_only_b_works(two_hosts)
@@ -145,26 +148,15 @@ def test_link_cut_mid_job_loses_nothing(two_hosts: TwoHosts) -> None:
     net.set_b_link(False)
     print(f"link down at {time.strftime('%H:%M:%S')}")  # shown with a failure's logs
     try:
-        for n in range(base + 1, base + 4):  # A keeps accepting while B is unreachable
-            resp = f.submit(n)
-            assert resp.status_code == 202, resp.text
-            ids.append(resp.json()["id"])
+        ids += f.accepted(range(base + 1, base + 4))  # A accepts while B is unreachable
         assert f.rendition_status(long_rid) == "synthesizing"
         time.sleep(max(0.0, CUT_SECONDS - (time.monotonic() - cut_at)))
         assert f.rendition_status(long_rid) == "synthesizing", "B finished while cut off"
     finally:
         net.set_b_link(True)
         print(f"link up at {time.strftime('%H:%M:%S')}")
-    for n in range(base + 4, base + 6):
-        resp = f.submit(n)
-        assert resp.status_code == 202, resp.text
-        ids.append(resp.json()["id"])
-
-    done = f.wait_done(ids, timeout=60)
-    assert {b["status"] for b in done.values()} == {"ready"}, \
-        ({bid: (b["status"], b["error"]) for bid, b in done.items()}, two_hosts.logs())
-    rows = assert_once_each(two_hosts, ids)
-    assert {r["id"] for r in rows} <= made_on_b(two_hosts), two_hosts.logs()
+    ids += f.accepted(range(base + 4, base + 6))
+    done, rows = assert_ready_once_on_b(two_hosts, ids)
     seconds = assert_served(f, done[long_id])
     assert seconds > LONG, f"the long bulletin lasts only {seconds}s"
     long_row = next(r for r in rows if r["id"] == long_rid)

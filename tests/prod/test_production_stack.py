@@ -37,8 +37,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from audio.media import decode
 from service.settings import Settings
 from tests.conftest import need_env, pg_schema_url
-from tests.e2e.stack import free_port, stop_process
-from workers.admin import migrate, new_token
+from tests.e2e.stack import free_port, healthy, stop_process
+from workers.admin import new_token
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -75,17 +75,13 @@ def _nginx_conf(upstream_port: int, port: int, folder: Path) -> Path:
     return path
 
 
-def _wait_http(url: str, what: str, prod_logs: Path, timeout: float = 60) -> None:
+def _wait_healthy(url: str, what: str, prod_logs: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=2).status_code < 500:
-                return
-        except requests.RequestException:
-            pass
+    while not healthy(url):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not answer at {url}\n" + "".join(
+                p.read_text(errors="replace")[-2000:] for p in prod_logs.glob("*.log")))
         time.sleep(0.2)
-    raise AssertionError(f"{what} did not answer at {url}\n" + "".join(
-        p.read_text(errors="replace")[-2000:] for p in prod_logs.glob("*.log")))
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +121,6 @@ def prod(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prod]:
     try:
         subprocess.run([str(BIN / "bantin"), "db", "upgrade"], env=env, check=True,
                        capture_output=True, timeout=120)
-        migrate(settings)  # no-op: the command above did it; also checks the same URL
         editor = new_token(settings, "editor", "prod-check")
         approver = new_token(settings, "approver", "prod-check")
         spawn("web", str(BIN / "gunicorn"), "-c", "python:service.web.gunicorn_conf",
@@ -135,8 +130,8 @@ def prod(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prod]:
         spawn("beat", str(BIN / "bantin"), "beat")
         conf = _nginx_conf(web_port, port, tmp)
         spawn("nginx", nginx, "-c", str(conf), "-g", "daemon off;")
-        _wait_http(f"http://127.0.0.1:{web_port}/healthz", "gunicorn", logs)
-        _wait_http(f"http://127.0.0.1:{port}/healthz", "nginx", logs)
+        _wait_healthy(f"http://127.0.0.1:{web_port}", "gunicorn", logs)
+        _wait_healthy(f"http://127.0.0.1:{port}", "nginx", logs)
         yield Prod(f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {editor}"},
                    {"Authorization": f"Bearer {approver}"}, logs, settings)
     finally:
