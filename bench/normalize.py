@@ -8,7 +8,11 @@ same run: a floor that only touches each character (NFC, lower-case, re-spaced: 
 normalizer pays at least) and the comparison packages, dev-only (`pip install
 vietnormalizer sea-g2p g2p-hamster`; a missing one is reported, not fatal). Correctness:
 the case table tests/audio/text/cases.tsv (data, Northern style), word for word after
-lower-casing and dropping punctuation. Writes bench/out/normalize.json and .png.
+lower-casing and dropping punctuation; the real-news sentences
+tests/data/normalize/real_news.tsv (per annotation batch: the independent one is the
+measure); and whole real articles tests/data/normalize/articles/articles.tsv, scored as
+wrongly read tokens per 1,000 written words (`audio.text.audit.misread_tokens`, the count
+tests/audio/text/test_real_articles.py ratchets). Writes bench/out/normalize.json and .png.
 """
 
 from __future__ import annotations
@@ -27,11 +31,13 @@ sys.path.insert(0, str(ROOT))
 
 import bench._common as bc  # noqa: E402
 from audio.text import NORMALIZER_VERSION, normalize, split_sentences  # noqa: E402
-from audio.text.audit import heard  # noqa: E402
+from audio.text.audit import heard, misread_tokens  # noqa: E402
 
 CASES = ROOT / "tests" / "audio" / "text" / "cases.tsv"
 # Real news sentences with sources and a newsreader's reading (issue 14).
 REAL_NEWS = ROOT / "tests" / "data" / "normalize" / "real_news.tsv"
+# Whole real articles, paragraph by paragraph, with a newsreader's reading (issue 14).
+ARTICLES = ROOT / "tests" / "data" / "normalize" / "articles" / "articles.tsv"
 FLOOR = "floor (NFC + lower + re-space)"
 # g2p-hamster does full G2P in pure Python (~3 k chars/s): time it on a slice.
 SLOW_SLICE_CHARS = 40_000
@@ -99,7 +105,7 @@ def correctness(fn: Fn) -> dict[str, Any]:
         rows = [r for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
                 if not r["style"] and "\\u" not in r["input"]]
     per_cat: dict[str, list[int]] = {}
-    failures = []
+    failures: list[dict[str, Any]] = []
     for r in rows:
         got = safe(fn, r["input"])
         ok = got is not None and heard(got) == heard(r["expected"])
@@ -114,16 +120,44 @@ def correctness(fn: Fn) -> dict[str, Any]:
 
 
 def real_news(fn: Fn) -> dict[str, Any]:
-    """The real-news corpus: sentences read right, and digits left in the output."""
+    """The real-news corpus: sentences read right (overall and per annotation batch), and
+    digits left in the output."""
     with REAL_NEWS.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
     passed = digits_left = 0
+    batches: dict[str, list[int]] = {}
     for r in rows:
         got = safe(fn, r["input"])
-        passed += got is not None and heard(got) == heard(r["expected"])
+        ok = got is not None and heard(got) == heard(r["expected"])
+        passed += ok
         digits_left += got is None or bool(re.search(r"\d", got))
+        batch = batches.setdefault(r["annotation"], [0, 0])
+        batch[0] += ok
+        batch[1] += 1
     return {"sentences": len(rows), "passed": passed, "pass_rate": passed / len(rows),
-            "digits_left": digits_left}
+            "digits_left": digits_left,
+            "by_batch": {b: {"passed": p, "sentences": n, "pass_rate": p / n}
+                         for b, (p, n) in sorted(batches.items())}}
+
+
+def articles(fn: Fn) -> dict[str, Any]:
+    """Whole real articles: wrongly read tokens per 1,000 written words, and paragraphs with
+    a digit left (a contender that fails on a paragraph has every word of it misread)."""
+    with ARTICLES.open(encoding="utf-8", newline="") as f:
+        paragraphs = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    words = misread = digits_left = 0
+    sample: list[dict[str, str]] = []
+    for p in paragraphs:
+        got = safe(fn, p["written"])
+        n, wrong = misread_tokens(p["written"], p["read"], got or "")
+        words += n
+        misread += n if got is None else len(wrong)
+        digits_left += got is None or bool(re.search(r"\d", got))
+        sample += [{"article": p["article"], "want": w, "got": g} for w, g in wrong][
+            : max(0, 12 - len(sample))]
+    return {"articles": len({p["article"] for p in paragraphs}), "paragraphs": len(paragraphs),
+            "words": words, "misread": misread, "misread_per_1000_words": 1000 * misread / words,
+            "paragraphs_with_digits_left": digits_left, "sample_misread": sample}
 
 
 def extras(sentences: list[str], mb: float) -> dict[str, float | None]:
@@ -154,12 +188,15 @@ def measure(sentences: list[str], repeat: int) -> tuple[dict[str, dict[str, Any]
         subset = _slice(sentences, SLOW_SLICE_CHARS) if slow else sentences
         results[name] = {"throughput": throughput(fn, subset, 1 if slow else repeat),
                          "correctness": correctness(fn), "real_news": real_news(fn),
-                         "timed_on": "slice" if slow else "all"}
+                         "articles": articles(fn), "timed_on": "slice" if slow else "all"}
         tp, cr = results[name]["throughput"], results[name]["correctness"]
-        rn = results[name]["real_news"]
+        rn, ar = results[name]["real_news"], results[name]["articles"]
+        ind = rn["by_batch"].get("independent", {"passed": 0, "sentences": 0})
         print(f"{name:32} {tp['chars_per_s']:>12,.0f} chars/s  correct {cr['passed']}/"
               f"{cr['cases']} ({100 * cr['pass_rate']:.1f}%)  real news {rn['passed']}/"
-              f"{rn['sentences']}  errors {tp['errors']}")
+              f"{rn['sentences']} (independent {ind['passed']}/{ind['sentences']})  "
+              f"articles {ar['misread_per_1000_words']:.1f} misread/1000 words  "
+              f"errors {tp['errors']}")
     return results, missing
 
 
@@ -175,6 +212,9 @@ def main() -> None:
     ours = next(iter(results))
     speed = {n: r["throughput"]["chars_per_s"] for n, r in results.items()}
     accuracy = {n: r["correctness"]["pass_rate"] for n, r in results.items()}
+    independent = {n: r["real_news"]["by_batch"].get("independent", {"pass_rate": 0.0})
+                   ["pass_rate"] for n, r in results.items()}
+    misread = {n: r["articles"]["misread_per_1000_words"] for n, r in results.items()}
     ratios = {f"{ours} / {n}": speed[n] / speed[ours] for n in speed if n != ours}
     side = extras(sentences, mb)
     for name, rate in side.items():
@@ -192,7 +232,13 @@ def main() -> None:
          "fmt": "{:,.0f}"},
         {"title": "Correctness on the case table", "labels": list(accuracy),
          "values": [100 * v for v in accuracy.values()], "xlabel": "% read acceptably",
-         "colors": "#2f855a", "fmt": "{:.1f}%"}], "bantin normalizer", started)
+         "colors": "#2f855a", "fmt": "{:.1f}%"},
+        {"title": "Real news sentences, independent annotation", "labels": list(independent),
+         "values": [100 * v for v in independent.values()], "xlabel": "% read right",
+         "colors": "#2b6cb0", "fmt": "{:.1f}%"},
+        {"title": "Whole real articles (lower is better)", "labels": list(misread),
+         "values": list(misread.values()), "xlabel": "wrongly read tokens per 1,000 words",
+         "colors": "#c05621", "fmt": "{:.1f}"}], "bantin normalizer", started)
 
 
 def _slice(sentences: list[str], chars: int) -> list[str]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from audio.text import NORMALIZER_VERSION, normalize
+from audio.text import NORMALIZER_VERSION, detect_domain, normalize
 from audio.vocabulary import STYLES, style_for
 from service import bounds
 from service.document import build_document
@@ -26,12 +26,17 @@ def preview_fields(s: Session, item: BulletinInput, settings: Settings,
     Over the bounds of `service.bounds` it is the same 422 a submit would get."""
     style = style if style in STYLES else style_for(item.voice or settings.tts_voice)
     lexicon = respellings(s, item.source)
+    # the same domain the worker's job computes (workers/job.py), so ambiguous
+    # abbreviations read here as they will be said
+    domain = detect_domain(item.title, item.lead, source=item.source,
+                           category=item.broadcast.category)
     paragraphs = [p.strip() for p in item.body.split("\n") if p.strip()]
     doc = build_document(item.title, item.lead, paragraphs, item.author)
     sentences: list[dict[str, Any]] = []
     every = doc.sentences()
     bounds.check_digit_runs(item)
-    results = [normalize(sent.text, style=style, lexicon=lexicon) for sent in every]
+    results = [normalize(sent.text, style=style, lexicon=lexicon, domain=domain)
+               for sent in every]
     bounds.check(bounds.measure([r.text for r in results], item.rate or settings.tts_rate),
                  settings)
     for sent, result in zip(every[:MAX_SENTENCES], results, strict=False):
@@ -46,6 +51,7 @@ def preview_fields(s: Session, item: BulletinInput, settings: Settings,
     return {
         "normalizer_version": NORMALIZER_VERSION,
         "style": style,
+        "domain": domain,
         "sentences": sentences,
         "warnings": sum(len(x["warnings"]) for x in sentences),
         "guessed": sum(len(x["guessed"]) for x in sentences),

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from audio.text import LexiconEntry, normalize
+from audio.text import LexiconEntry, detect_domain, normalize
 from audio.vocabulary import Style, style_for
 from service.document import Document, Sentence, build_document
 from service.lexicon import respellings
@@ -66,6 +66,9 @@ class Job:
     warnings: tuple[str, ...] = ()
     #: set for an emergency: its broadcast files are framed as one
     emergency: Emergency | None = None
+    #: the bulletin's domain ("health", "court" …: `detect_domain` over its category,
+    #: source, title and lead); it picks the reading of ambiguous abbreviations
+    domain: str | None = None
 
     @property
     def style(self) -> Style:
@@ -77,7 +80,8 @@ class Job:
         texts: list[str] = []
         warnings: list[str] = []
         for sent in self.sentences[start:stop]:
-            result = normalize(sent.text, style=self.style, lexicon=self.lexicon)
+            result = normalize(sent.text, style=self.style, lexicon=self.lexicon,
+                               domain=self.domain)
             texts.append(result.text)
             warnings.extend(f"Câu {sent.index + 1}: {w}" for w in result.warnings)
         return texts, warnings
@@ -99,11 +103,12 @@ class Job:
 def new_job(rendition_id: int, title: str, lead: str, paragraphs: list[str], author: str, *,
             engines: tuple[str, ...], voice: str, rate: float,
             published_at: datetime | None = None, source: str = "",
-            lexicon: Sequence[LexiconEntry] = ()) -> Job:
+            lexicon: Sequence[LexiconEntry] = (), category: str = "") -> Job:
     """A job from a bulletin's fields (the worker, `bantin speak` and benches use this)."""
     doc = build_document(title, lead, paragraphs, author)
     return Job(rendition_id, doc, tuple(doc.sentences()), engines, voice, rate, title, author,
-               published_at, source, tuple(lexicon))
+               published_at, source, tuple(lexicon),
+               domain=detect_domain(title, lead, source=source, category=category))
 
 
 def from_rendition(s: Session, r: Rendition, default_engines: tuple[str, ...],
@@ -118,7 +123,7 @@ def from_rendition(s: Session, r: Rendition, default_engines: tuple[str, ...],
     job = new_job(r.id, text.title, text.lead, text.paragraphs, text.author,
                   engines=tuple(e for e in r.engines.split(",") if e) or default_engines,
                   voice=r.voice, rate=r.rate, published_at=b.published_at, source=b.source,
-                  lexicon=respellings(s, b.source, b.id))
+                  lexicon=respellings(s, b.source, b.id), category=b.category or "")
     job = replace(job, emergency=emergency_of(b, tz or ZoneInfo("Asia/Ho_Chi_Minh")))
     if r.spoken is not None and len(r.spoken) == len(job.sentences):
         job = job.with_spoken(r.spoken)

@@ -240,12 +240,14 @@ def _store_text(ctx: WorkerContext, kind: str, text: str, ext: str) -> FileRecor
 
 def content_key(ctx: WorkerContext, job: Job) -> str:
     """Everything that decides the audio: the written text (cues point into it), the
-    normalizer and lexicon (what is said), voice, rate, engines and output settings."""
+    normalizer, lexicon and document domain (what is said: the key is over the inputs of
+    the normalizer, not its output, so a new category that changes the reading must not
+    find the old audio), voice, rate, engines and output settings."""
     lexicon = sorted((e.written, e.spoken) for e in job.lexicon)
     emergency = job.emergency.key() if job.emergency else None
     blob = json.dumps([NORMALIZER_VERSION, job.doc.text, lexicon, job.engines, job.voice,
                        job.rate, ctx.settings.audio_profiles, ctx.settings.station_name,
-                       produce.OUTPUT_VERSION, emergency], ensure_ascii=False)
+                       produce.OUTPUT_VERSION, emergency, job.domain], ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 

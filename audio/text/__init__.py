@@ -2,8 +2,10 @@
 
 Public API (the only names other packages may import):
 
-- `normalize(text, style="north", lexicon=()) -> Normalized` — written form to spoken
-  form, with audit warnings for anything it could not verbalize.
+- `normalize(text, style="north", lexicon=(), domain=None) -> Normalized` — written
+  form to spoken form, with audit warnings for anything it could not verbalize.
+- `detect_domain(title, lead, source="", category="") -> str | None` — the bulletin's
+  domain ("health", "court" …), computed once per bulletin and passed to `normalize`.
 - `split_sentences(text) -> list[Span]` — sentence spans with code-point offsets into
   the original text.
 - `chunk(text, max_chars) -> list[str]` — split a long spoken sentence at clause
@@ -11,6 +13,7 @@ Public API (the only names other packages may import):
 - `NORMALIZER_VERSION` — recorded on every rendition; bump it when output changes.
 """
 
+from audio.text.domains import detect as detect_domain
 from audio.text.normalize import NORMALIZER_VERSION, LexiconEntry, Normalized, normalize
 from audio.text.segment import Span, chunk, split_sentences
 
@@ -20,6 +23,7 @@ __all__ = [
     "Normalized",
     "Span",
     "chunk",
+    "detect_domain",
     "normalize",
     "split_sentences",
 ]

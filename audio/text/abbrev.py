@@ -15,23 +15,40 @@ import unicodedata
 from collections.abc import Sequence
 from functools import cache, lru_cache
 
+from audio.text.data_files import mapping
 from audio.text.numbers import Style
 from audio.text.tables import abbreviation_index, expand_abbreviation
 from audio.text.words import spell
 
 _TONES = dict.fromkeys([0x0300, 0x0301, 0x0303, 0x0309, 0x0323], None)
+# The vowel groups a Vietnamese syllable can have ("IOI" has none of them: letters).
+_NUCLEI = (
+    "iêu", "yêu", "oai", "oay", "oao", "oeo", "uây", "uôi", "ươi", "ươu", "uya", "uyê", "uyu",
+    "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iê", "iu", "oa", "oă", "oe", "oi",
+    "ôi", "ơi", "ua", "uâ", "uê", "ui", "uô", "uơ", "uy", "ưa", "ưi", "ươ", "ưu", "yê", "oo",
+    "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y",
+)  # longest first, so the alternation tries "uyê" before "u"
 _SYLLABLE = re.compile(
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
-    r"(?:[aăâeêioôơuưy]{1,3})(?:ch|ng|nh|[cmnpt])?"
+    rf"(?:{'|'.join(_NUCLEI)})(?:ch|ng|nh|[cmnptk])?"  # k: "ĐẮK LẮK", highland names
 )
+
+
+_STOP_FINAL = re.compile(r"(?:ch|[cptk])$")
+_CHECKED_TONES = frozenset((0x0301, 0x0323))  # sắc, nặng
 
 
 @cache
 def is_vietnamese_syllable(word: str) -> bool:
-    """Whether an all-capital token reads as a Vietnamese word ("BẮC", "HOA"), not letters."""
+    """Whether an all-capital token reads as a Vietnamese word ("BẮC", "HOA"), not letters.
+
+    A syllable closed by p, t, c or ch takes only the sắc or nặng tone ("BẮC", "HỌC"), so
+    "VIC" or "HPT" without one is a ticker or an acronym, spelled."""
     decomposed = unicodedata.normalize("NFD", word.lower())
     bare = unicodedata.normalize("NFC", decomposed.translate(_TONES))
-    return _SYLLABLE.fullmatch(bare) is not None
+    if _SYLLABLE.fullmatch(bare) is None:
+        return False
+    return _STOP_FINAL.search(bare) is None or any(ord(c) in _CHECKED_TONES for c in decomposed)
 
 
 def _boundary_alternation(keys: Sequence[str]) -> str:
@@ -83,9 +100,21 @@ def _initial(m: re.Match[str]) -> str:
     return m.group(1) if m.group(2).islower() or m.group(2).isdigit() else m.group()
 
 
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[\s(]*$")
+
+
 def _letter_dot_name(m: re.Match[str]) -> str:
+    """"H.Quế Phong" is "huyện Quế Phong" (`data/place_letters.tsv`) unless a name comes
+    before it ("Nguyễn H.Phong" is an initial); other letters are prefixes said alone."""
     name = m.string[m.end() : m.end() + 40].split(None, 1)[0]
-    return m.group() if name.isupper() else f"{m.group(1)} "
+    if name.isupper():
+        return m.group()
+    place = mapping("place_letters", "letter", "spoken").get(m.group(1))
+    if place is not None:
+        before = _WORD_BEFORE.search(m.string, max(0, m.start() - 30), m.start())
+        if before is None or not before.group(1)[0].isupper() or before.group(1).isupper():
+            return f"{place} "
+    return f"{m.group(1)} "
 
 
 def _without_echo(before: str, said: str) -> str:
@@ -99,15 +128,15 @@ def _without_echo(before: str, said: str) -> str:
     return said
 
 
-def abbreviations(text: str, style: Style) -> str:
-    """Table abbreviations, ambiguous ones only in context.
+def abbreviations(text: str, style: Style, domain: str | None = None) -> str:
+    """Table abbreviations, ambiguous ones only in context or in the document's domain.
 
     Runs before the number stages because contexts look at digits ("ĐT 258" is a
     road, "ĐT: 0209…" a phone); an abbreviation glued to digits ("QL1A") is left to
     the code stage by the word boundary.
     """
     def repl(m: re.Match[str]) -> str:
-        said = expand_abbreviation(text, m.start(), m.end())
+        said = expand_abbreviation(text, m.start(), m.end(), domain)
         if said is None:
             return m.group()
         return f" {_without_echo(text[max(0, m.start() - 80) : m.start()], said)} "

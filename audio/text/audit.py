@@ -8,6 +8,7 @@ an editor sees it in the preview and the lexicon can fix it.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -169,6 +170,22 @@ def default_exempt() -> frozenset[str]:
     )
 
 
+@cache
+def undecided_forms() -> frozenset[str]:
+    """Table abbreviations with no default reading ("BTC", "CT"): when neither a context
+    nor the document's domain decided, they were spelled, and that is a guess too."""
+    return frozenset(
+        abbr.lower()
+        for abbr, entries in abbreviation_index().items()
+        if all(e.context is not None or e.domain is not None for e in entries)
+    )
+
+
+@cache
+def _spelling_exempt() -> frozenset[str]:
+    return default_exempt() - undecided_forms()
+
+
 def plain_words(text: str) -> list[str]:
     """Ordinary words: whitespace tokens made only of letters, not all-capital acronyms."""
     out = []
@@ -202,7 +219,7 @@ def spelled_capitals(source: str, spoken: str, exempt: Iterable[str] = ()) -> li
     from audio.text.abbrev import is_vietnamese_syllable  # avoid an import cycle
     from audio.text.words import spell
 
-    skip = default_exempt() | {e.lower() for e in exempt}
+    skip = _spelling_exempt() | {e.lower() for e in exempt}
     said = f" {spoken.lower()} "
     found: list[str] = []
     for token in _CAPITAL_TOKEN.findall(source):
@@ -234,4 +251,18 @@ def heard(text: str) -> str:
     for pattern, repl in _EQUIVALENT:
         said = pattern.sub(repl, said)
     return said
+
+
+def misread_tokens(written: str, expected: str, got: str) -> tuple[int, list[tuple[str, str]]]:
+    """Score one text read aloud, as the whole-article measure counts it (the test and the
+    benchmark share it): the number of written words, and each place where `got` is heard
+    differently from `expected` as (expected words, heard words). The `heard` word lists
+    are aligned with difflib; every differing run counts as one wrongly read written token
+    (an approximation: two neighbouring wrong tokens merge into one run, and a token wrong
+    in two separate places, "0.05S" read without "phẩy" and with "s", counts twice)."""
+    want, said = heard(expected).split(), heard(got).split()
+    runs = difflib.SequenceMatcher(None, want, said, autojunk=False).get_opcodes()
+    misread = [(" ".join(want[i1:i2]), " ".join(said[j1:j2]))
+               for op, i1, i2, j1, j2 in runs if op != "equal"]
+    return len(written.split()), misread
 

@@ -23,7 +23,7 @@ _DATE_SPAN = re.compile(
     rf"{_B}(\d{{1,2}})/(\d{{1,2}})(?:/(\d{{4}}))?\s?[-–]\s?"
     rf"(\d{{1,2}})/(\d{{1,2}})(?:/(\d{{4}}))?{_E}"
 )
-_MONTH_YEAR = re.compile(rf"{_B}(\d{{1,2}})[/-](\d{{4}}){_E}")
+_MONTH_YEAR = re.compile(rf"{_B}(\d{{1,2}})([/.-])(\d{{4}}){_E}")
 _DAY_MONTH = re.compile(rf"{_B}(\d{{1,2}})/(\d{{1,2}}){_E}")
 # "Ngày 20-11", "sáng 2-9": d-m after a date word (a range everywhere else).
 _DAY_MONTH_DASH = re.compile(rf"{_B}(\d{{1,2}})\s?[-–]\s?(\d{{1,2}})(?![\w/]|[.,-]\d)")
@@ -37,8 +37,46 @@ _CLOCK = re.compile(
     rf"{_B}(\d{{1,2}})(?:[hg:](\d{{2}})(?::(\d{{2}}))?|h(?:\s?(\d{{2}})\s?(?:p|ph|phút)\b)?)'?"
     r"(?![\w/]|[.,:]\d)"
 )
-# A race time with hundredths: "15:01,63", "2:05:30,5" (never a clock time).
-_RACE_TIME = re.compile(rf"{_B}(?:(\d{{1,2}}):)?(\d{{1,2}}):(\d{{2}}),(\d{{1,3}})(?![\w/]|[.,:]\d)")
+# A race time with hundredths: "15:01,63", "2:05:30,5", "1:58.38" (never a clock time:
+# a clock has no fraction, and the English dot is as common as the comma here).
+_RACE_TIME = re.compile(
+    rf"{_B}(?:(\d{{1,2}}):)?(\d{{1,2}}):(\d{{2}})[,.](\d{{1,3}})(?![\w/]|[.,:]\d)"
+)
+# "10.49 giây", "36.2 độ C", "95.99%", "1.5 triệu": a fraction written the English way;
+# "." can be neither thousands (three digits would follow) nor a date (a unit follows).
+# "14.900 độ Vĩ Bắc" is a coordinate, "độ lớn 4.5" a magnitude: decimals too.
+_ENGLISH_DECIMAL_HINT = re.compile(r"\d\.\d{1,2}(?!\d)|\d\.\d{3}\s?(?:°|độ)")
+
+
+@cache
+def _english_decimal() -> re.Pattern[str]:
+    units = [u for u in mapping("units", "unit", "spoken") if len(u) > 1 or not u.isalpha()]
+    money = [c for c in mapping("currencies", "symbol", "spoken") if c.isupper()]
+    after = alternation([*units, *money, "giây", "s", "độ", "richter", "nghìn", "ngàn",
+                         "triệu", "tỷ", "tỉ"])
+    return re.compile(
+        rf"{_B}(\d{{1,3}})\.(\d{{1,2}})(?=\s?(?:{after})(?!\w))"
+        rf"|{_B}(\d{{1,3}})\.(\d{{3}})(?=\s?(?:°|độ)\s?(?i:vĩ|kinh|[NSEW](?!\w)))"
+        r"|(?<=(?i:độ lớn) )(\d{1,2})\.(\d{1,2})(?![\w.,]|\s?[-–/]\s?\d)"
+    )
+
+
+def _decimal(m: re.Match[str]) -> str:
+    whole, frac = next((a, b) for a, b in zip(m.groups()[::2], m.groups()[1::2], strict=True)
+                       if a is not None)
+    return f"{whole},{frac}"
+# "7g", "lúc 7g", "7g sáng", "từ 7g đến 9g": an hour written with "g" (giờ), as the
+# southern press does; "100g", "5 g muối" stay grams.
+_HOUR_G = re.compile(r"(?<![\w.,/])(\d{1,2})g(?![\w²³]|[.,]\d)")
+_HOUR_G_HINT = re.compile(r"\dg(?!\w)")
+_HOUR_G_BEFORE = re.compile(
+    r"(?:(?:^|\W)(?:lúc|vào|từ|đến|tới|trước|sau)|\d[hg:]\d{0,2}\s?[-–])\s*$", re.IGNORECASE
+)
+_HOUR_G_AFTER = re.compile(
+    r"\s*(?:[-–]\s*\d{1,2}[hg:]|(?:đến|tới)\s+\d{1,2}[hg:]"
+    r"|(?:sáng|trưa|chiều|tối|đêm|khuya|hôm|ngày|cùng ngày)(?!\w))",
+    re.IGNORECASE,
+)
 _CLOCK_ATOM = r"\d{1,2}(?:[hg]\d{2}|h|:\d{2})"
 _CLOCK_RANGE = re.compile(
     rf"{_B}({_CLOCK_ATOM}|\d{{1,2}})\s?[-–]\s?({_CLOCK_ATOM})(?![\w/]|[.,:]\d)"
@@ -52,11 +90,23 @@ _IN_PARENS = re.compile(r"\(\s*$")
 _MONTH_RANGE_YEAR = re.compile(
     rf"(?<![\w])([Tt]háng)\s+(\d{{1,2}})\s?[-–]\s?(\d{{1,2}})/(\d{{4}}){_E}"
 )
-# "7 giờ 00", "17 giờ 00": the zero minutes are not said.
-_ZERO_MINUTES = re.compile(r"(?<![\w.,])(\d{1,2})\s+giờ\s+00(?![\w]|[.,:]\d)")
+# "7 giờ 00", "17 giờ 00": the zero minutes are not said ("17 giờ 00 phút" keeps its
+# "không phút": the audit never lets a written word go unsaid).
+_ZERO_MINUTES = re.compile(
+    r"(?<![\w.,])(\d{1,2})\s+giờ\s+00(?![\w]|[.,:]\d|\s+phút)", re.IGNORECASE
+)
 _SCALE = re.compile(r"(?:^|\W)(?:tỷ|tỉ)\s+lệ\s*$", re.IGNORECASE)
-_DAY_WORD = re.compile(r"(?:^|\W)(ngày|mùng|mồng)\s*$", re.IGNORECASE)
-_MONTH_WORD = re.compile(r"(?:^|\W)(tháng|quý)\s*$", re.IGNORECASE)
+# "ngày 22 và 23/11", "các ngày 5, 6 và 7/8": "ngày" is said once for the whole list.
+_DAY_WORD = re.compile(
+    r"(?:^|\W)(ngày|mùng|mồng)(?:\s+\d{1,2}\s*(?:,|và)\s*)*\s*$", re.IGNORECASE
+)
+_MONTH_WORD = re.compile(r"(?:^|\W)(tháng|quý|tuần)\s*$", re.IGNORECASE)
+# "ngày 28/ 7": a stray space after the slash of a date.
+_SLASH_SPACE = re.compile(r"(?<![\w.,/])(\d{1,2}) ?/ (\d{1,2})(?![\w/]|[.,]\d)")
+# "từ 11 giờ 00 – 14 giờ 30": two clock times in words, "đến" between them.
+_HOUR_WORDS_RANGE = re.compile(
+    r"(?<![\w.,])(\d{1,2}\s+giờ(?:\s+\d{1,2}(?:\s+phút)?)?)\s*[-–]\s*(?=\d{1,2}\s+giờ(?!\w))"
+)
 
 
 @cache
@@ -134,15 +184,18 @@ def dates_times(text: str, style: Style) -> str:
     text = _DAY_RANGE.sub(day_range, text)
 
     def month_year(m: re.Match[str]) -> str:
-        mo, y = int(m.group(1)), int(m.group(2))
+        mo, y = int(m.group(1)), int(m.group(3))
         before = text[: m.start()][-12:]
         if _SCALE.search(before):
             return m.group()  # "tỷ lệ 1/2000" is a map scale, read by the fraction stage
         word = _MONTH_WORD.search(before)
-        quarter = word is not None and word.group(1).lower() == "quý"
-        if not (1 <= mo <= (4 if quarter else 12)) or not 1000 <= y <= 2999:
+        kind = word.group(1).lower() if word is not None else "tháng"
+        if m.group(2) == "." and word is None:
+            return m.group()  # "4.2018" is a month and year only after "tháng"
+        top = {"quý": 4, "tuần": 53}.get(kind, 12)
+        if not (1 <= mo <= top) or not 1000 <= y <= 2999:
             return m.group()
-        number = read_int(mo, style) if quarter else _month(mo, style)
+        number = _month(mo, style) if kind == "tháng" else read_int(mo, style)
         head = "" if word else "tháng "
         return f"{head}{number} năm {read_int(y, style)}"
 
@@ -174,6 +227,12 @@ def dates_times(text: str, style: Style) -> str:
             return m.group()  # "10/9 huyện" counts districts; a fraction stage reads it
         return f"{_day_prefix(before)}{read_int(d, style)} tháng {_month(mo, style)}"
 
+    if "/ " in text:
+        text = _SLASH_SPACE.sub(
+            lambda m: f"{m[1]}/{m[2]}"
+            if date_ctx.search(text[max(0, m.start() - 24) : m.start()]) else m.group(),
+            text,
+        )
     text = _DAY_MONTH.sub(day_month, text)
 
     def dot_date(m: re.Match[str]) -> str:
@@ -190,6 +249,8 @@ def dates_times(text: str, style: Style) -> str:
         return f"{_day_prefix(before)}{said}"
 
     if "." in text:
+        if _ENGLISH_DECIMAL_HINT.search(text):
+            text = _english_decimal().sub(_decimal, text)
         text = _DOT_DATE.sub(dot_date, text)
     dash_ctx = trailing_context("date_dash")
 
@@ -202,7 +263,8 @@ def dates_times(text: str, style: Style) -> str:
         if (
             not _valid(d, mo)
             or ctx is None
-            or _PER_DAY.search(before[: ctx.start(1)])  # "mỗi ngày 2-3 lần"
+            # "mỗi ngày 2-3 lần"; a falling pair ("trong ngày 5-1") is never a count
+            or (d <= mo and _PER_DAY.search(before[: ctx.start(1)]))
             or _COUNTED.match(text, m.end())
         ):
             return m.group()
@@ -211,9 +273,25 @@ def dates_times(text: str, style: Style) -> str:
     text = _DAY_MONTH_DASH.sub(dash_day_month, text)
     if ":" in text:
         text = _RACE_TIME.sub(lambda m: _race_time(m, style), text)
+    if _HOUR_G_HINT.search(text):
+        text = _HOUR_G.sub(lambda m: _hour_g(text, m), text)
+    if "giờ" in text and ("–" in text or "-" in text):
+        text = _HOUR_WORDS_RANGE.sub(r"\1 đến ", text)
     text = _ZERO_MINUTES.sub(r"\1 giờ", text)
     text = _CLOCK_RANGE.sub(lambda m: _clock_range(m, style), text)
     return _CLOCK.sub(lambda m: _clock(m, style), text)
+
+
+def _hour_g(text: str, m: re.Match[str]) -> str:
+    """"7g" is seven o'clock after "lúc"/"từ"/"đến" or before a part of the day or
+    another time; anywhere else a number glued to "g" is grams."""
+    if int(m.group(1)) > 24:
+        return m.group()
+    if _HOUR_G_BEFORE.search(text[max(0, m.start() - 12) : m.start()]) or _HOUR_G_AFTER.match(
+        text, m.end()
+    ):
+        return f"{m.group(1)}h"
+    return m.group()
 
 
 def _race_time(m: re.Match[str], style: Style) -> str:

@@ -9,6 +9,7 @@ from functools import cache
 
 from audio.text.data_files import alternation, mapping, trailing_context, words
 from audio.text.numbers import Style, has_digit, read_digits, read_int, read_integer_string
+from audio.text.tables import abbreviation_index
 from audio.text.words import spell
 
 # "./." closes official documents and is never read; keep a full stop for the pause.
@@ -30,9 +31,35 @@ _MIDDLE_BULLETS = re.compile(r"[•●▪■◦‣∙※]")
 _DASH = re.compile(r"\s+[—―]\s*|\s*[—―]\s+|[—―]")
 
 
+# "Lễ khai mạc (5.12)", "Hội nghị (19-25.1)": a day and month alone in brackets after
+# an event is its date, said "ngày …" once the brackets are gone.
+_BRACKET_DOT_DATE = re.compile(
+    r"\(\s*((?:\d{1,2}\s?[-–]\s?)?(\d{1,2})\.(\d{1,2})(?:\.\d{4})?)\s*\)"
+)
+
+
+def _bracket_date(m: re.Match[str]) -> str:
+    day, month = int(m.group(2)), int(m.group(3))
+    return f" ngày {m.group(1)} " if 1 <= day <= 31 and 1 <= month <= 12 else m.group()
+
+
+# "Olympic Toán quốc tế (IMO)", "vắc xin Sởi-Rubella (MR)": an acronym no table knows,
+# alone in brackets after the name it stands for, is not read (a known one is said once,
+# see `abbrev._without_echo`).
+_BRACKET_ACRONYM = re.compile(r"(?<=[^\W\d_])\s*\(\s*([A-ZĐ]{2,8})\s*\)")
+
+
+def _bracket_acronym(m: re.Match[str]) -> str:
+    return m.group() if m.group(1) in abbreviation_index() else " "
+
+
 def silent_marks(text: str, style: Style) -> str:
     """Marks a reader sees but an announcer does not say: "./.", quotes, bullets, brackets."""
     text = _END_MARK.sub(".", text)
+    if "(" in text:
+        text = _BRACKET_ACRONYM.sub(_bracket_acronym, text)
+    if "(" in text and "." in text:
+        text = _BRACKET_DOT_DATE.sub(_bracket_date, text)
     text = _ETC.sub(" vân vân ", text)
     text = _ELLIPSIS.sub(", ", text)
     text = _BULLET.sub(" ", text)
@@ -120,23 +147,34 @@ def _plate(m: re.Match[str]) -> str:
     return f" {head} {read_digits(number)} "
 
 
+@cache
+def _unit_after() -> re.Pattern[str]:
+    """A unit symbol right after a number: "đường dây 500 kV" is a power line, not a
+    phone line, so its number is a quantity."""
+    units = [u for u in mapping("units", "unit", "spoken") if len(u) > 1]
+    return re.compile(rf"\s?(?:{alternation(units)})(?![\w])")
+
+
 def _context_digits(text: str) -> str:
     """Numbers after "gọi", "đường dây nóng", "mã số" … are read digit by digit."""
     phone_ctx = trailing_context("phone")
     code_ctx = trailing_context("code")
     services = set(words("contexts", "word", "service"))
 
+    def digits(m: re.Match[str], plain: str) -> str:
+        return m.group() if _unit_after().match(text, m.end()) else read_digits(plain)
+
     def repl(m: re.Match[str]) -> str:
         before = text[max(0, m.start() - 30) : m.start()]
         num = m.group()
         plain = num.replace(".", "")
         if len(plain) >= 3 and phone_ctx.search(before):
-            return read_digits(plain)
+            return digits(m, plain)
         if plain in services and before.rstrip().endswith("số"):
-            return read_digits(plain)
+            return digits(m, plain)
         code = code_ctx.search(before)
         if code and (plain.startswith("0") or code.group(1).lower() != "số"):
-            return read_digits(plain)
+            return digits(m, plain)
         return num
 
     return _BARE_NUMBER.sub(repl, text)

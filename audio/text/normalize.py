@@ -15,17 +15,19 @@ import logging
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from audio.text.abbrev import abbreviations, apply_lexicon, byline, spell_capitals
-from audio.text.audit import audit, spelled_capitals, tidy
+from audio.text.audit import audit, spelled_capitals, tidy, undecided_forms
 from audio.text.dates import dates_times
 from audio.text.marks import protected_spans, silent_marks
 from audio.text.numbers import Style, get_style
-from audio.text.quantities import fractions, money, ranges_scores, units
+from audio.text.quantities import fractions, money, ranges_scores, set_scores, units
+from audio.text.tables import domain_names
 from audio.text.unicode_clean import clean
 from audio.text.words import alnum_codes, cardinals, ordinals, roman_numerals
 
-NORMALIZER_VERSION = "1.3"
+NORMALIZER_VERSION = "1.4"
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,7 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("silent marks", silent_marks),
     ("protected spans", protected_spans),
     ("abbreviations", abbreviations),
+    ("set scores", set_scores),
     ("dates and times", dates_times),
     ("money", money),
     ("units and percent", units),
@@ -59,6 +62,7 @@ _STAGE_NAMES_VI = {
     "silent marks": "dấu không đọc",
     "protected spans": "địa chỉ, số điện thoại, số văn bản",
     "abbreviations": "chữ viết tắt",
+    "set scores": "tỷ số các set",
     "dates and times": "ngày giờ",
     "money": "tiền tệ",
     "units and percent": "đơn vị đo và phần trăm",
@@ -113,20 +117,35 @@ def _lexicon_key(lexicon: Sequence[LexiconEntry]) -> tuple[tuple[str, str], ...]
     )
 
 
+def _stages(domain: str | None) -> tuple[tuple[str, Stage], ...]:
+    """The pipeline for a document domain: only the abbreviation stage reads it (an
+    unknown name is no domain: the worker must never fail over a category)."""
+    if domain is None or domain not in domain_names():
+        return STAGES
+    bound: Stage = partial(abbreviations, domain=domain)
+    return tuple((name, bound if name == "abbreviations" else f) for name, f in STAGES)
+
+
 def normalize(
-    text: str, style: str = "north", lexicon: Sequence[LexiconEntry] = ()
+    text: str,
+    style: str = "north",
+    lexicon: Sequence[LexiconEntry] = (),
+    domain: str | None = None,
 ) -> Normalized:
     """The spoken form of one sentence (or line) of written Vietnamese.
 
     `style` is "north" (default broadcast style) or "south"; `lexicon` entries are
-    applied first, whole word and case-insensitive, longest written form first.
+    applied first, whole word and case-insensitive, longest written form first, so an
+    editor's respelling always wins. `domain` is the bulletin's domain
+    (`detect_domain`): it picks the reading of an abbreviation that the words around
+    it leave open, after the table's contexts and before its context-free defaults.
     """
     warnings: list[str] = []
     reading = get_style(style if isinstance(style, str) else "north")
     source = _run("unicode cleanup", lambda t, _s: clean(t), str(text), reading, warnings)
     entries = _lexicon_key(lexicon)
     out = _run("lexicon", lambda t, _s: apply_lexicon(t, entries), source, reading, warnings)
-    for name, stage in STAGES:
+    for name, stage in _stages(domain):
         out = _run(name, stage, out, reading, warnings)
     try:
         out, found = audit(source, out, exempt=(w for w, _ in entries))
@@ -142,9 +161,14 @@ def normalize(
     warnings.extend(found)
     for w in found:
         log.warning("normalize: %s in %r", w, source[:120])
-    notices = [
-        f"chữ viết tắt chưa có trong bảng, đã đánh vần: {token}"
-        " (hãy nghe lại, thêm vào từ điển phát âm của nguồn tin nếu cần)"
-        for token in guessed
-    ]
+    notices = [_notice(token) for token in guessed]
     return Normalized(out, warnings, guessed=guessed, notices=notices)
+
+
+def _notice(token: str) -> str:
+    """What the editor reads about a spelled token: unknown, or known but undecided."""
+    if token.lower() in undecided_forms():
+        what = "chữ viết tắt nhiều nghĩa, câu và lĩnh vực bản tin chưa đủ để chọn, đã đánh vần"
+    else:
+        what = "chữ viết tắt chưa có trong bảng, đã đánh vần"
+    return f"{what}: {token} (hãy nghe lại, thêm vào từ điển phát âm của nguồn tin nếu cần)"

@@ -17,6 +17,7 @@ from audio.text.data_files import (
     nearby_context,
     rows,
     trailing_context,
+    words,
 )
 from audio.text.numbers import (
     NUM,
@@ -158,10 +159,32 @@ _MILESTONE = re.compile(r"(?<![\w.,/])[Kk]m\s?(?=\d)")
 _OVER_UNIT = re.compile(r"(?<![\w.,/])(\d{2,3})/(\d{2,3})\s?(mmHg)(?![\w])")
 
 
+@cache
+def _bare_unit_re() -> re.Pattern[str]:
+    """Units read by name with no number before them: "mỗi kWh", "tính theo kWh." (the
+    symbols of `data/bare_units.tsv`: none is also a Vietnamese word or a common name)."""
+    names = mapping("units", "unit", "spoken")
+    bare = [r["unit"] for r in rows("bare_units")]
+    missing = [u for u in bare if u not in names]
+    if missing:
+        raise ValueError(f"bare_units.tsv: not in units.tsv: {missing}")
+    first = re.escape("".join(sorted({u[0] for u in bare})))
+    return re.compile(
+        rf"(?=[{first}])(?<![\w./@-])({alternation(bare)})(?![\w²³/@-]|\s?\d|\.\w)"
+    )
+
+
+def _bare_units(text: str) -> str:
+    names = mapping("units", "unit", "spoken")
+    return _bare_unit_re().sub(lambda m: f" {names[m.group(1)]} ", text)
+
+
 def units(text: str, style: Style) -> str:
-    """'5 km', '-5°C', '3,5%', '8%/năm', '120 m2': quantity, Vietnamese unit name, rate."""
+    """'5 km', '-5°C', '3,5%', '8%/năm', '120 m2': quantity, Vietnamese unit name, rate;
+    then a unit left without a number ("mỗi kWh", "… đồng một kWh.")."""
     if not has_digit(text):
-        return _word_rate_re().sub(_word_rate, text) if "/" in text else text
+        text = _word_rate_re().sub(_word_rate, text) if "/" in text else text
+        return _bare_units(text)
     names = mapping("units", "unit", "spoken")
     text = _HEIGHT.sub(lambda m: _height(m, style), text)
 
@@ -182,7 +205,9 @@ def units(text: str, style: Style) -> str:
     if "/" in text:  # "2 lần/ngày", "250 người/km2": a rate after a counted word
         text = _word_rate_re().sub(_word_rate, text)
     # A milestone "km 15+300", "Km35": what is left of "km" before a number.
-    return _MILESTONE.sub("ki lô mét ", text) if "m" in text else text
+    if "m" in text:
+        text = _MILESTONE.sub("ki lô mét ", text)
+    return _bare_units(text)
 
 
 _SCORE_NUMBER = re.compile(r"\d{1,3}")
@@ -214,14 +239,50 @@ def _is_score(text: str, m: re.Match[str]) -> bool:
     return _is_first_score(text, m)
 
 
+@cache
+def _score_word_anywhere() -> re.Pattern[str]:
+    alt = alternation([*words("contexts", "word", "score"), *words("contexts", "word", "set")])
+    return re.compile(rf"(?:^|[^\w])((?i:{alt}))(?!\w)")
+
+
+def _score_word_before(before: str) -> bool:
+    """A score or set word somewhere earlier in the sentence, written in lower case (not
+    the name "Thắng") unless it opens the sentence ("Tỷ số các set …")."""
+    for found in _score_word_anywhere().finditer(before):
+        word = found.group(1)
+        if word.islower() or not before[: found.start(1)].strip():
+            return True
+    return False
+
+
+def _score_word_after(after: str) -> bool:
+    """A lower-case score or set word later in the clause ("dẫn 5-0 trong set đầu")."""
+    clause = re.split(r"[.;!?]", after, maxsplit=1)[0]
+    return any(f.group(1).islower() for f in _score_word_anywhere().finditer(clause))
+
+
 def _is_first_score(text: str, m: re.Match[str], gap_ok: bool = False) -> bool:
     """A score context word right before the pair, or a few words before it
     ("thắng Malaysia 2-1", "tỷ số là 2 - 1"). With words in between, the context word
     must be lower case (not the name "Thắng", not "Khánh Hòa") and the numbers small.
-    Every context word in reach is tried ("Chung cuộc, Hà Nội thắng 3-1")."""
+    Every context word in reach is tried ("Chung cuộc, Hà Nội thắng 3-1"). A falling
+    pair ("6 – 3", "13-0") is never a range, so any score or set word earlier in the
+    sentence makes it a score ("cả 2 set … đều là 6 – 3")."""
     before = text[max(0, m.start() - 60) : m.start()]
     if _RANGE_WORD.search(before):
         return False
+    first, second = m.group(1), m.group(2)
+    if (
+        _SCORE_NUMBER.fullmatch(first)
+        and _SCORE_NUMBER.fullmatch(second)
+        and int(first) > int(second)
+        and _COUNT_AFTER.match(text, m.end()) is None
+        and (
+            _score_word_before(text[max(0, m.start() - 160) : m.start()])
+            or _score_word_after(text[m.end() : m.end() + 80])
+        )
+    ):
+        return True
     pattern = nearby_context("score", 6 if gap_ok else 4)
     found = pattern.search(before)
     while found is not None:
@@ -239,6 +300,11 @@ _PAIR = re.compile(rf"{_B}({NUM})\s?[-–]\s?({NUM})(?![\w/]|[.,]\d)")
 # "4-3-3", "4-2-3-1": a formation or a code, never a range (dates took "15-3-2024").
 _CHAIN = re.compile(r"(?<![\w.,/-])\d{1,2}(?:-\d{1,2}){2,}(?![\w/-]|[.,]\d)")
 _SPACED_PAIR = re.compile(rf"{_B}({NUM})\s+[-–]\s+({NUM})(?![\w/]|[.,]\d)")
+# "lần lượt là 3,5 - 3,2 - 3,1 - 2,7": three or more numbers joined by spaced dashes are
+# a list (said with pauses), never a range.
+_SPACED_CHAIN = re.compile(rf"{_B}{NUM}(?:\s+[-–]\s+{NUM}){{2,}}(?![\w/]|[.,]\d|\s+[-–]\s*\d)")
+_CHAIN_SPLIT = re.compile(r"\s+[-–]\s+")
+_SPACED_CHAIN_HINT = re.compile(r"\d\s+[-–]\s+\d[\d.,]*\s+[-–]\s+\d")
 
 
 def ranges_scores(text: str, style: Style) -> str:
@@ -250,8 +316,64 @@ def ranges_scores(text: str, style: Style) -> str:
         return f"{a} {b}" if _is_score(text, m) else f"{a} đến {b}"
 
     text = _CHAIN.sub(lambda m: " ".join(read_number(n, style) for n in m[0].split("-")), text)
+    if _SPACED_CHAIN_HINT.search(text):
+        text = _SPACED_CHAIN.sub(
+            lambda m: ", ".join(read_number(n, style) for n in _CHAIN_SPLIT.split(m[0])), text
+        )
     text = _SPACED_PAIR.sub(repl, text)
     return _PAIR.sub(repl, text)
+
+
+def _tennis_set(a: int, b: int) -> bool:
+    """A finished tennis set: 6 against at most 4, or 7 against 5 or 6."""
+    high, low = max(a, b), min(a, b)
+    return (high == 6 and low <= 4) or (high == 7 and low in (5, 6))
+
+
+# "6/4, 6/4", "6-4, 3-6 và 7-6": a list of set scores (dates took none of them yet:
+# this stage runs first, since "6/4" would otherwise be the sixth of April).
+_SET_PAIR = r"\d{1,2}\s?[-–/]\s?\d{1,2}"
+_SET_LIST = re.compile(
+    rf"(?<![\w.,/-]){_SET_PAIR}(?:\s*(?:,|;|và)\s*{_SET_PAIR})+(?![\w/]|[.,]\d|\s?[-–/]\d)"
+)
+_ONE_PAIR = re.compile(r"(\d{1,2})\s?[-–/]\s?(\d{1,2})")
+# "set 1 (7-5)", "ở set thứ hai 3-6", "ván 2: 21-19": the pair scores that set.
+_SET_NAMED = re.compile(
+    r"(?<![\w])((?i:set|ván)\s+(?:\d{1,2}|thứ\s+\w+|đầu(?:\s+tiên)?|cuối(?:\s+cùng)?"
+    r"|quyết\s+định|mở\s+màn)\s*:?\s*)(\d{1,2})\s?[-–/]\s?(\d{1,2})(?![\w/]|[.,]\d)"
+)
+_PAIR_BEFORE = re.compile(r"\d{1,2}\s?[-–]\s?\d{1,2}\s*$")
+_PAIR_HINT = re.compile(r"\d\s?[-–/]\s?\d")  # cheap: most sentences have no pair at all
+_LIST_HINT = re.compile(r"\d\s?[-–/]\s?\d{1,2}\s*(?:,|;|và)\s*\d{1,2}\s?[-–/]\s?\d")
+
+
+def set_scores(text: str, style: Style) -> str:
+    """Tennis and badminton set scores, said as two numbers ("sáu bốn"), never a range,
+    a date or a fraction: a list of finished sets after a score or set word or right
+    after the match score ("thắng 2-0 (6/4, 6/4)"), or a pair after "set N"."""
+    if _PAIR_HINT.search(text) is None:
+        return text
+    date_ctx = trailing_context("date")
+
+    def pair(p: re.Match[str]) -> str:
+        return f"{read_int(int(p.group(1)), style)} {read_int(int(p.group(2)), style)}"
+
+    def listed(m: re.Match[str]) -> str:
+        pairs = [(int(a), int(b)) for a, b in _ONE_PAIR.findall(m.group())]
+        before = text[max(0, m.start() - 160) : m.start()]
+        if not all(_tennis_set(a, b) for a, b in pairs) or date_ctx.search(before[-24:]):
+            return m.group()
+        if not (_PAIR_BEFORE.search(before) or _score_word_before(before)):
+            return m.group()
+        return _ONE_PAIR.sub(pair, m.group())
+
+    if _LIST_HINT.search(text):
+        text = _SET_LIST.sub(listed, text)
+    if not any(w in text for w in ("set", "Set", "SET", "ván", "Ván")):
+        return text
+    return _SET_NAMED.sub(
+        lambda m: f"{m.group(1)}{read_int(int(m[2]), style)} {read_int(int(m[3]), style)}", text
+    )
 
 
 # What is left of "a:b" after clock times: a map scale or ratio ("1:1000", "1:500.000"),

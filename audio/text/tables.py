@@ -5,11 +5,18 @@ every row says where it comes from (`source` column). This module only loads the
 checks their shape once, and answers the questions the normalizer and the segmenter
 ask: "how is this abbreviation said here?" and "which legacy bytes mean which letter?".
 
-Abbreviation rows are tried in file order for the same `abbr`; a row whose `context`
-is empty always applies, so the context-free default of an ambiguous abbreviation is
-written after its context-bound readings (e.g. `TU` → "thành ủy" only near "thành
-phố", otherwise "tỉnh ủy"). An abbreviation with no context-free row is left alone
-(spelled by the normalizer) when none of its contexts match.
+Abbreviation rows of the same `abbr` are chosen in three tiers (the per-source lexicon
+of the editors has already had the last word before this table is asked):
+
+1. a row whose `context` regex matches the window around the token (file order);
+2. a row whose `domain` is the document's domain (`audio.text.domains.detect`), so a
+   health bulletin's "BN" is "bệnh nhân" even without a nearby "ca mắc";
+3. the row with neither context nor domain: the default (written last, e.g. `TU` →
+   "thành ủy" only near "thành phố", otherwise "tỉnh ủy").
+
+An abbreviation with no default is left alone (spelled by the normalizer and reported
+as a guess) when no context and no domain decides it. The `domain` column takes only
+the names of `data/domains.tsv`; rows that read the same in every domain leave it empty.
 
 Reading policy for foreign acronyms (one rule, applied everywhere): an organization or
 indicator with an established Vietnamese name is said by that name (WHO → "tổ chức y
@@ -22,7 +29,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Literal
@@ -32,7 +39,8 @@ LegacyName = Literal["tcvn3", "vni"]
 #: How far (in code points, each side) a context regex may look around the token.
 CONTEXT_WINDOW = 40
 
-_ABBR_HEADER = ["abbr", "expansion", "context", "source"]
+_ABBR_HEADER = ["abbr", "expansion", "context", "domain", "source"]
+_DOMAIN_HEADER = ["domain", "label", "covers", "source"]
 _LEGACY_HEADER = ["legacy", "unicode", "legacy_codepoints", "source"]
 
 
@@ -46,6 +54,8 @@ class Abbreviation:
     expansion: str
     context: str | None  # regex searched in the window around the token; None = always
     source: str
+    #: the document domain in which this reading is chosen when no context decided
+    domain: str | None = None
 
     def applies(self, text: str, start: int, end: int) -> bool:
         """Whether this reading fits the token at text[start:end].
@@ -94,34 +104,64 @@ def _read_tsv(filename: str, header: list[str]) -> list[dict[str, str]]:
 
 
 @cache
+def domain_names() -> frozenset[str]:
+    """The fixed vocabulary of document domains (`data/domains.tsv`)."""
+    return frozenset(row["domain"] for row in _read_tsv("domains.tsv", _DOMAIN_HEADER))
+
+
+@cache
 def abbreviations() -> list[Abbreviation]:
     """All abbreviation readings, in file order (the order decides ambiguous ones)."""
     out = []
-    for row in _read_tsv("abbreviations.tsv", _ABBR_HEADER):
+    known = domain_names()
+    for lineno, row in enumerate(_read_tsv("abbreviations.tsv", _ABBR_HEADER), start=2):
         context = row["context"] or None
         if context is not None:
             _compiled(context)  # fail at load time, not in the middle of a bulletin
-        out.append(Abbreviation(row["abbr"], row["expansion"], context, row["source"]))
+        domain = row["domain"] or None
+        if domain is not None and domain not in known:
+            raise TableError(f"abbreviations.tsv:{lineno}: unknown domain {domain!r}")
+        out.append(Abbreviation(row["abbr"], row["expansion"], context, row["source"], domain))
     return out
 
 
 @cache
 def abbreviation_index() -> dict[str, tuple[Abbreviation, ...]]:
-    """Readings grouped by the exact (case-sensitive) written form, in file order."""
+    """Readings grouped by the exact (case-sensitive) written form, in file order.
+
+    The press writes the "&" of a ministry's name as "-" just as often ("NN&PTNT",
+    "NN-PTNT", "TT&TT", "TT-TT"): each "&" form also answers for its "-" form, unless
+    the table has a row of its own for that."""
     index: dict[str, list[Abbreviation]] = {}
     for entry in abbreviations():
         index.setdefault(entry.abbr, []).append(entry)
+    own = set(index)
+    for entry in abbreviations():
+        variant = entry.abbr.replace("&", "-")
+        if variant != entry.abbr and variant not in own:
+            index.setdefault(variant, []).append(replace(entry, abbr=variant))
     return {abbr: tuple(entries) for abbr, entries in index.items()}
 
 
-def expand_abbreviation(text: str, start: int, end: int) -> str | None:
+def expand_abbreviation(
+    text: str, start: int, end: int, domain: str | None = None
+) -> str | None:
     """The spoken expansion of the token text[start:end], or None when undecided.
 
-    None means: not in the table, or ambiguous and no context matched; the caller
-    then spells the token rather than guess a meaning.
+    Context first, then the document's `domain`, then the default (see the module
+    docstring). None means: not in the table, or ambiguous and neither a context nor
+    the domain decided; the caller then spells the token rather than guess a meaning.
     """
-    for entry in abbreviation_index().get(text[start:end], ()):
-        if entry.applies(text, start, end):
+    entries = abbreviation_index().get(text[start:end], ())
+    for entry in entries:
+        if entry.context is not None and entry.applies(text, start, end):
+            return entry.expansion
+    if domain is not None:
+        for entry in entries:
+            if entry.domain == domain:
+                return entry.expansion
+    for entry in entries:
+        if entry.context is None and entry.domain is None:
             return entry.expansion
     return None
 

@@ -62,12 +62,26 @@ def _translation() -> dict[int, str | None]:
     return table
 
 
+# "Khoảng19h", "Đợt2": a Vietnamese word glued to a number by a typing slip (a code has
+# no Vietnamese letter in it: "QL1A", "H5N1", "SpO2", "iPhone15" stay whole).
+_GLUED_HINT = re.compile(r"[a-zà-ỹđ]\d")  # cheap: a lower-case letter before a digit
+_GLUED = re.compile(r"(?<![\w])([^\W\d_]{2,})(?=\d)")
+
+
+def _unglue(m: re.Match[str]) -> str:
+    word = m.group(1)
+    vietnamese = not word.isascii() and not word.isupper()
+    return f"{word} " if vietnamese else word
+
+
 def clean(text: str) -> str:
     """NFC (via NFKC: full-width digits, ², ligatures), spaces, invisible marks, legacy text."""
     text = convert_legacy(text).translate(_translation())
     if not unicodedata.is_normalized("NFKC", text):
         # NFKC can produce new digits (①→1) and fraction slashes (½→1⁄2): translate again.
         text = unicodedata.normalize("NFKC", text).translate(_translation())
+    if _GLUED_HINT.search(text):
+        text = _GLUED.sub(_unglue, text)
     return new_tone_placement(text)
 
 

@@ -13,6 +13,7 @@ from audio.text.numbers import (
     Style,
     has_digit,
     read_digits,
+    read_fraction_digits,
     read_int,
     read_number,
     read_ordinal,
@@ -45,6 +46,44 @@ def _roman_re() -> re.Pattern[str]:
 
 _TAIL_NUMERAL = re.compile(r"[IVXLCDM]+")
 
+# A regnal number after a title and a name: "Vua Charles III" → "đệ tam", "Giáo hoàng
+# John Paul II" → "đệ nhị", "Louis XIV" after "vua" → "thập tứ" (the Sino-Vietnamese
+# ordinal broadcasters use for monarchs and popes).
+_REGNAL = re.compile(
+    r"(?<![\w])((?i:nhà vua|vua|nữ hoàng|hoàng đế|giáo hoàng|quốc vương|hoàng tử|thái tử"
+    r"|công chúa)(?:\s+[A-ZÀ-ỸĐ][^\W\d_]*){1,3})\s+([IVX]+)(?![\w])"
+)
+_SINO = ("", "nhất", "nhị", "tam", "tứ", "ngũ", "lục", "thất", "bát", "cửu", "thập")
+# Any other well-formed numeral of two or more of I, V, X after a word written in lower
+# case or a name ("Thế chiến II", "cấp độ III", "Nghi Sơn II"): a cardinal. Never after
+# an all-capital word (a headline "XI MĂNG"), never a lone letter ("vitamin C").
+_LOOSE_ROMAN = re.compile(r"(?<=[^\W\d_]\s)([IVX]{2,})(?![\w]|[.,]\d|\s?-\s?\d)")
+_PREV_WORD = re.compile(r"([^\W\d_]+)\s$")
+_ROMAN_HINT = re.compile(r"[IVX]+\b")  # cheap: a numeral could end here
+
+
+def _sino(value: int) -> str:
+    if value <= 10:
+        return f"đệ {_SINO[value]}"
+    tens, units = divmod(value, 10)
+    head = "thập" if tens == 1 else f"{_SINO[tens]} thập"
+    return f"{head} {_SINO[units]}".strip()
+
+
+def _regnal(m: re.Match[str]) -> str:
+    value = roman_value(m.group(2))
+    if value is None or value > 39:
+        return m.group()
+    return f"{m.group(1)} {_sino(value)}"
+
+
+def _loose_roman(text: str, m: re.Match[str], style: Style) -> str:
+    prev = _PREV_WORD.search(text, max(0, m.start() - 30), m.start())
+    value = roman_value(m.group(1))
+    if prev is None or prev.group(1).isupper() or value is None:
+        return m.group()
+    return read_int(value, style)
+
 
 def roman_numerals(text: str, style: Style) -> str:
     """"khóa XIV" → "khóa mười bốn", "thứ IV" → "thứ tư"; a lone L, C, D, M stays a letter."""
@@ -70,7 +109,13 @@ def roman_numerals(text: str, style: Style) -> str:
         tail = _TAIL_NUMERAL.sub(lambda t: say(t.group()) or t.group(), tail)
         return f"{ctx} {said}{tail}"
 
-    return _roman_re().sub(repl, text)
+    text = _roman_re().sub(repl, text)
+    if _ROMAN_HINT.search(text) is None:
+        return text
+    low = text.lower()
+    if any(w in low for w in ("vua", "hoàng", "vương", "thái tử", "công chúa")):
+        text = _REGNAL.sub(_regnal, text)
+    return _LOOSE_ROMAN.sub(lambda m: _loose_roman(text, m, style), text)
 
 
 _ORDINAL = re.compile(r"(?<![\w])([Tt][Hh][Ứứ])\s+(\d{1,3})(?![\w]|[.,]\d)")
@@ -119,10 +164,22 @@ def _dotted_code(m: re.Match[str], style: Style) -> str:
     return f"{spell(m.group(1))} chấm {' chấm '.join(numbers)}"
 
 
+# A grade with a decimal glued to its letter: diesel "0.05S", mazut "3.5S", "1.5L".
+_DECIMAL_GRADE = re.compile(r"(?<![\w.,])(\d{1,2})[.,](\d{1,3})([A-Z])(?![\w])")
+_DECIMAL_GRADE_HINT = re.compile(r"\d[.,]\d{1,3}[A-Z]")  # cheap: starts with a digit
+
+
+def _decimal_grade(m: re.Match[str], style: Style) -> str:
+    whole, frac, letter = m.groups()
+    return f"{read_int(int(whole), style)} phẩy {read_fraction_digits(frac, style)} {spell(letter)}"
+
+
 def alnum_codes(text: str, style: Style) -> str:
     """"QL1A" → "quốc lộ một a", "U19" → "u mười chín", "5G" → "năm gờ"."""
     if not has_digit(text):
         return text
+    if _DECIMAL_GRADE_HINT.search(text):
+        text = _DECIMAL_GRADE.sub(lambda m: _decimal_grade(m, style), text)
     if "." in text:
         text = _DOTTED_CODE.sub(lambda m: _dotted_code(m, style), text)
     prefixes = mapping("code_prefixes", "prefix", "spoken")

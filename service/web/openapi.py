@@ -357,6 +357,9 @@ def components_schemas(cfg: Settings) -> dict[str, Schema]:
             })),
             "warnings": INTEGER, "guessed": INTEGER, "total_sentences": INTEGER,
             "truncated": BOOLEAN,
+            "domain": nullable({"type": "string", "description": "Lĩnh vực của bản tin (y tế, "
+                                "tòa án …) quyết định chữ viết tắt mơ hồ / the bulletin's "
+                                "domain, which decides ambiguous abbreviations."}),
             "parsed": ref("Parsed"),
         }, required=("normalizer_version", "style", "sentences", "warnings", "guessed",
                      "total_sentences", "truncated"),

@@ -1,6 +1,11 @@
 """Real news sentences (tests/data/normalize/real_news.tsv), copied from public Vietnamese
 news pages with their source URL and annotated with what a newsreader says.
 
+Two batches, told apart by the `annotation` column (tests/data/normalize/README.md): the
+first 184 rows were annotated by correcting the normalizer's output, so they can only show
+a regression; the `independent` rows were annotated from the reading conventions before
+the normalizer's output was looked at, so they measure it. Each batch has its own ratchet.
+
 Accuracy is a ratchet: it may only go up (raise `MIN_ACCURACY` when it does). Every
 sentence, right or wrong, must keep the normalizer's promises: no digit left and no
 ordinary word dropped. Comparison is word for word after lower-casing and dropping
@@ -19,7 +24,15 @@ from audio.text import normalize
 from audio.text.audit import heard
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "normalize" / "real_news.tsv"
-MIN_ACCURACY = 0.96  # measured 178/184 (0.967) with NORMALIZER_VERSION 1.3; 0.810 at 1.2
+MIN_ACCURACY = {
+    # 178/184 (0.967) at NORMALIZER_VERSION 1.3 (0.810 at 1.2); 184/184 at 1.4
+    "corrected-output": 1.0,
+    # measured on each batch when it was written: ri000-ri270 235/271 (0.867) at 1.3,
+    # ri271-ri321 44/51 (0.863) and ri322-ri352 30/31 at 1.4; all 353/353 at 1.4 once
+    # the failures of each batch had been handed over and fixed
+    "independent": 1.0,
+}
+
 
 def load() -> list[dict[str, str]]:
     with CORPUS.open(encoding="utf-8", newline="") as f:
@@ -30,24 +43,28 @@ ROWS = load()
 
 
 def test_corpus_shape() -> None:
-    assert len(ROWS) >= 180
+    assert len(ROWS) >= 420
+    assert {r["annotation"] for r in ROWS} == set(MIN_ACCURACY)
+    assert sum(r["annotation"] == "independent" for r in ROWS) >= 236
     assert len({r["id"] for r in ROWS}) == len(ROWS)
     assert len({r["input"] for r in ROWS}) == len(ROWS)
     for r in ROWS:
         assert r["source"].startswith("http"), r["id"]
         assert r["expected"] and not re.search(r"\d", r["expected"]), r["id"]
-    assert len({r["domain"] for r in ROWS}) >= 8
+    assert len({r["domain"] for r in ROWS}) >= 12
 
 
-def test_accuracy_ratchet() -> None:
+@pytest.mark.parametrize("batch", sorted(MIN_ACCURACY))
+def test_accuracy_ratchet(batch: str) -> None:
+    rows = [r for r in ROWS if r["annotation"] == batch]
     failures = []
-    for r in ROWS:
+    for r in rows:
         got = normalize(r["input"]).text
         if heard(got) != heard(r["expected"]):
             failures.append(f"{r['id']}: {r['input']}\n   want {r['expected']}\n   got  {got}")
-    accuracy = 1 - len(failures) / len(ROWS)
-    assert accuracy >= MIN_ACCURACY, (
-        f"accuracy {accuracy:.3f} < {MIN_ACCURACY}:\n" + "\n".join(failures)
+    accuracy = 1 - len(failures) / len(rows)
+    assert accuracy >= MIN_ACCURACY[batch], (
+        f"{batch}: accuracy {accuracy:.3f} < {MIN_ACCURACY[batch]}:\n" + "\n".join(failures)
     )
 
 

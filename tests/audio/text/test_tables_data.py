@@ -41,8 +41,8 @@ def _rows(name: str) -> list[list[str]]:
 
 def test_abbreviation_header_and_shape() -> None:
     rows = _rows("abbreviations.tsv")
-    assert rows[0] == ["abbr", "expansion", "context", "source"]
-    assert all(len(r) == 4 for r in rows[1:])
+    assert rows[0] == ["abbr", "expansion", "context", "domain", "source"]
+    assert all(len(r) == 5 for r in rows[1:])
     assert len(rows) - 1 >= 200
     assert len(abbreviations()) == len(rows) - 1
 
@@ -73,7 +73,7 @@ def test_every_context_compiles() -> None:
 def test_context_free_reading_comes_last() -> None:
     """A context-free row always applies, so one before a contextual row hides it."""
     for abbr, entries in abbreviation_index().items():
-        free = [i for i, e in enumerate(entries) if e.context is None]
+        free = [i for i, e in enumerate(entries) if e.context is None and e.domain is None]
         assert len(free) <= 1, abbr
         assert not free or free[0] == len(entries) - 1, abbr
 
