@@ -9,7 +9,9 @@ channel counts (a cached gTTS sentence beside a fresh espeak one) are converted 
 mono rate with a band-limited resampler.
 
 Cue offsets are code points into the ORIGINAL written text as supplied by the caller;
-cue text is the written sentence, never the spoken form the engine read.
+cue text is the written sentence, never the spoken form the engine read. A sentence's
+word timings (`audio.words`) ride on its cue relative to the cue's start, so every later
+shift of the cue (chime, repetitions, encoder delay, segments) moves them too.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 from audio import dsp
 from audio.header import Header, bulletin_header
 from audio.media import AudioSegment
+from audio.words import WordTime
 
 PartKind = Literal["header", "title", "lead", "paragraph", "author"]
 
@@ -34,6 +37,7 @@ class SentenceClip:
     `char_start`/`char_end` are None for speech that is not in the text (the header).
     `index` is the sentence's number in the caller's document (what the reading page
     highlights); it travels into the cue unchanged, so nothing has to be re-derived.
+    `words` are its written words' times, ms into `clip` (`audio.words.written_words`).
     """
 
     clip: AudioSegment
@@ -41,6 +45,7 @@ class SentenceClip:
     char_end: int | None
     text: str
     index: int | None = None
+    words: Sequence[WordTime] = ()
 
 
 @dataclass
@@ -68,6 +73,8 @@ class Cue:
     part_index: int
     #: the sentence's number in the document (`SentenceClip.index`); None for the header
     index: int | None = None
+    #: (ms from `start_ms`, char_start, char_end) of each written word, in order
+    words: tuple[WordTime, ...] = ()
 
     def shifted(self, offset_ms: int) -> Cue:
         return replace(self, start_ms=self.start_ms + offset_ms, end_ms=self.end_ms + offset_ms)
@@ -111,19 +118,32 @@ class Assembled:
         return len(self.audio)
 
 
-def _prepare(seg: AudioSegment, rate: int, pauses: Pauses) -> dsp.Samples:
+def _prepare(seg: AudioSegment, rate: int, pauses: Pauses) -> tuple[dsp.Samples, int]:
+    """The clip ready to join, and how many samples (at `rate`) trimming cut off its start."""
     x = dsp.resample(dsp.to_samples(seg), seg.frame_rate, rate)
+    cut = 0
     if pauses.trim_db is not None and x.size:
         start, end = dsp.active_bounds(x, rate, pauses.trim_db)
         keep = int(rate * pauses.trim_keep_ms / 1000)
-        x = x[max(0, start - keep): min(x.size, end + keep)]
+        cut = max(0, start - keep)
+        x = x[cut: min(x.size, end + keep)]
     fade = min(int(rate * pauses.fade_ms / 1000), x.size // 2)
     if fade > 1:
         ramp = (0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, fade))).astype(np.float32)
         x = x.copy()
         x[:fade] *= ramp
         x[-fade:] *= ramp[::-1]
-    return x
+    return x, cut
+
+
+def _cue_words(words: Sequence[WordTime], cut_ms: int, length_ms: int) -> tuple[WordTime, ...]:
+    """Clip-relative word times as cue-relative ones: less what trimming cut, inside the
+    clip, never decreasing."""
+    out: list[WordTime] = []
+    for ms, start, end in words:
+        at = min(max(0, ms - cut_ms), max(0, length_ms - 1))
+        out.append((max(at, out[-1][0]) if out else at, start, end))
+    return tuple(out)
 
 
 def pick_rate(parts: Sequence[Part]) -> int:
@@ -183,12 +203,13 @@ def bulletin_pieces(parts: Sequence[Part], pauses: Pauses, rate: int,
                 yield silence(pauses.after(previous)), None
             elif said:
                 yield silence(pauses.after_sentence), None
-            x = _prepare(sentence.clip, rate, pauses)
+            x, cut = _prepare(sentence.clip, rate, pauses)
             start = pos
             pos += x.size
-            layout.cues.append(Cue(round(start * 1000 / rate), round(pos * 1000 / rate),
-                                   sentence.char_start, sentence.char_end, sentence.text,
-                                   part.kind, index, sentence.index))
+            start_ms, end_ms = round(start * 1000 / rate), round(pos * 1000 / rate)
+            words = _cue_words(sentence.words, round(cut * 1000 / rate), end_ms - start_ms)
+            layout.cues.append(Cue(start_ms, end_ms, sentence.char_start, sentence.char_end,
+                                   sentence.text, part.kind, index, sentence.index, words))
             mark: Mark = None
             if said or previous is not None:
                 mark = ("sentence" if said else "block", first_sound(x))

@@ -12,6 +12,10 @@ so worker processes on any number of hosts sharing the directory need no locks:
   down to 90% of the budget, ignoring files another process deleted first. It runs
   when this process's running estimate crosses the budget or the last scan is a minute
   old, so the bound holds to within what other processes wrote since then.
+
+A clip's word timings (`Synthesis.words`) travel inside its WAV, in a chunk of their own
+after the samples (readers that do not know it skip it), so one atomic write stores
+both and a hit returns exactly the timings the miss did.
 """
 
 from __future__ import annotations
@@ -32,9 +36,40 @@ from pathlib import Path
 from audio.engines.base import Engine, Synthesis, engine_fingerprint, engine_voice
 from audio.engines.stretch import to_wav_bytes
 from audio.media import AudioSegment
+from audio.words import estimate_word_starts
 
 RESCAN_SECONDS = 60.0
 STALE_TEMP_SECONDS = 3600.0  # a temp file this old belongs to a writer that died
+
+
+#: the RIFF chunk holding a clip's word starts (JSON list of ms)
+WORDS_CHUNK = b"bnwd"
+
+
+def with_words(wav: bytes, words: Sequence[int]) -> bytes:
+    """`wav` with a chunk of word starts appended (and the RIFF size grown to match)."""
+    payload = json.dumps(list(words), separators=(",", ":")).encode()
+    chunk = WORDS_CHUNK + len(payload).to_bytes(4, "little") + payload
+    chunk += b"\0" * (len(payload) % 2)  # RIFF chunks are word aligned
+    riff = int.from_bytes(wav[4:8], "little") + len(chunk)
+    return wav[:4] + riff.to_bytes(4, "little") + wav[8:] + chunk
+
+
+def words_of(wav: bytes) -> list[int] | None:
+    """The word starts stored in `wav`, or None (an entry written before they were kept,
+    or a damaged chunk: the caller estimates instead)."""
+    pos = 12
+    while pos + 8 <= len(wav):
+        name, size = wav[pos:pos + 4], int.from_bytes(wav[pos + 4:pos + 8], "little")
+        if name == WORDS_CHUNK:
+            try:
+                words = json.loads(wav[pos + 8:pos + 8 + size])
+            except ValueError:
+                return None
+            ok = isinstance(words, list) and all(type(w) is int for w in words)
+            return words if ok else None
+        pos += 8 + size + size % 2
+    return None
 
 
 def normalize_sentence(text: str) -> str:
@@ -89,20 +124,27 @@ class SentenceCache:
 
     def get(self, key: str) -> AudioSegment | None:
         """The clip for `key`, or None; a damaged entry is removed and counts as a miss."""
+        entry = self.entry(key)
+        return entry[0] if entry is not None else None
+
+    def entry(self, key: str) -> tuple[AudioSegment, list[int] | None] | None:
+        """The clip for `key` and its stored word starts (None if it has none), or None."""
         data = self.read(key, "wav")
         if data is None:
             return None
         try:
             with wave.open(io.BytesIO(data), "rb") as wav:
-                return AudioSegment(data=wav.readframes(wav.getnframes()),
+                clip = AudioSegment(data=wav.readframes(wav.getnframes()),
                                     sample_width=wav.getsampwidth(),
                                     frame_rate=wav.getframerate(), channels=wav.getnchannels())
         except (wave.Error, EOFError):
             self.path(key).unlink(missing_ok=True)
             return None
+        return clip, words_of(data)
 
-    def put(self, key: str, clip: AudioSegment) -> None:
-        self.write(key, "wav", to_wav_bytes(clip))
+    def put(self, key: str, clip: AudioSegment, words: Sequence[int] | None = None) -> None:
+        wav = to_wav_bytes(clip)
+        self.write(key, "wav", with_words(wav, words) if words is not None else wav)
 
     def _account(self, added: int) -> None:
         with self._lock:
@@ -157,7 +199,8 @@ class CachedEngine:
     """An engine in front of a `SentenceCache`: only misses reach the real engine.
 
     Duplicate sentences in one call are synthesized once. `Synthesis.calls` counts the
-    sentences actually sent to the engine, so a full re-render reports 0.
+    sentences actually sent to the engine, so a full re-render reports 0. Every clip
+    comes with its word starts (the engine's, else the estimate), stored with it.
     """
 
     def __init__(self, engine: Engine, cache: SentenceCache) -> None:
@@ -190,17 +233,24 @@ class CachedEngine:
 
     def synthesize(self, sentences: Sequence[str], voice: str, rate: float) -> Synthesis:
         keys = self._keys(sentences, voice, rate)
-        found = {k: clip for k in dict.fromkeys(keys) if (clip := self.cache.get(k)) is not None}
+        text_of = dict(zip(keys, sentences, strict=True))
+        found: dict[str, tuple[AudioSegment, list[int]]] = {}
+        for k in dict.fromkeys(keys):
+            if (entry := self.cache.entry(k)) is not None:
+                clip, words = entry
+                found[k] = (clip, words if words is not None
+                            else estimate_word_starts(text_of[k], clip))
         missing = [k for k in dict.fromkeys(keys) if k not in found]
         meta = {"cache_hits": str(sum(k in found for k in keys))}
         calls = 0
         if missing:
-            text_of = dict(zip(keys, sentences, strict=True))
             made = self.engine.synthesize([text_of[k] for k in missing], voice, rate)
-            for key, clip in zip(missing, made.clips, strict=True):
-                self.cache.put(key, clip)
-                found[key] = clip
+            for n, (key, clip) in enumerate(zip(missing, made.clips, strict=True)):
+                words = made.word_starts(n, text_of[key])
+                self.cache.put(key, clip, words)
+                found[key] = (clip, words)
             calls = made.calls
             meta.update(made.meta)
-        return Synthesis(clips=[found[k] for k in keys], engine=self.name,
-                         voice=self.resolve_voice(voice), calls=calls, meta=meta)
+        return Synthesis(clips=[found[k][0] for k in keys], engine=self.name,
+                         voice=self.resolve_voice(voice), calls=calls, meta=meta,
+                         words=[list(found[k][1]) for k in keys])

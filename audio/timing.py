@@ -8,6 +8,11 @@ sentence, never the spoken form. Times are seconds with millisecond precision an
 for the final file: header, chime, pauses and the encoder's start delay included.
 When a profile repeats the bulletin, cues cover the first repetition only; the other
 repetitions are the same cues shifted by `EncodedFile.repetition_offsets_ms`.
+
+Word timings (the page's second highlight) go into JSON as `w: [[start, char_start,
+char_end], ...]` per cue (same clock, same offsets as the cue) and into WebVTT as cue
+timestamps inside the cue text ("Tin <00:00:01.200>thời tiết"), which the format allows
+for karaoke-style captions and which players that do not use them ignore.
 """
 
 from __future__ import annotations
@@ -24,8 +29,9 @@ def seconds(ms: int) -> float:
 
 
 def cue_dicts(cues: Iterable[Cue]) -> list[dict[str, Any]]:
-    """The JSON shape: `[{start, end, char_start, char_end, text, kind, i?}]`, where `i`
-    is the sentence number the page highlights (absent for the spoken header)."""
+    """The JSON shape: `[{start, end, char_start, char_end, text, kind, i?, w?}]`, where
+    `i` is the sentence number the page highlights (absent for the spoken header) and
+    `w` the times of its written words (absent when there are none)."""
     out: list[dict[str, Any]] = []
     for c in cues:
         cue: dict[str, Any] = {
@@ -38,6 +44,8 @@ def cue_dicts(cues: Iterable[Cue]) -> list[dict[str, Any]]:
         }
         if c.index is not None:
             cue["i"] = c.index
+        if c.words:
+            cue["w"] = [[seconds(c.start_ms + ms), start, end] for ms, start, end in c.words]
         out.append(cue)
     return out
 
@@ -55,10 +63,22 @@ def vtt_timestamp(ms: int) -> str:
     return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
 
 
-def _vtt_text(text: str) -> str:
-    """Cue payload: one line, with the three characters WebVTT reserves escaped."""
-    text = " ".join(text.split())
+def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _vtt_text(cue: Cue, end_ms: int) -> str:
+    """Cue payload: one line, the three characters WebVTT reserves escaped, and a
+    timestamp before each word heard after the cue starts (strictly inside the cue)."""
+    pieces, at, last = [], 0, cue.start_ms
+    if cue.char_start is not None:
+        for ms, start, _ in cue.words:
+            cut, when = start - cue.char_start, cue.start_ms + ms
+            if last < when < end_ms and at < cut <= len(cue.text):
+                pieces += [_escape(cue.text[at:cut]), f"<{vtt_timestamp(when)}>"]
+                at, last = cut, when
+    pieces.append(_escape(cue.text[at:]))
+    return " ".join("".join(pieces).split())
 
 
 def to_webvtt(cues: Sequence[Cue]) -> str:
@@ -67,5 +87,5 @@ def to_webvtt(cues: Sequence[Cue]) -> str:
     for i, cue in enumerate(cues):
         end = max(cue.end_ms, cue.start_ms + 1)  # WebVTT needs end > start
         lines += [f"s{i}", f"{vtt_timestamp(cue.start_ms)} --> {vtt_timestamp(end)}",
-                  _vtt_text(cue.text), ""]
+                  _vtt_text(cue, end), ""]
     return "\n".join(lines)

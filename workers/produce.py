@@ -40,11 +40,13 @@ from audio.tags import Meta
 from audio.text import normalize
 from audio.timing import cue_dicts
 from audio.vocabulary import WEB, audio_kind
+from audio.words import written_words
 from workers.job import Job
 
 BATCH = 8
-#: bump when assembly or encoding changes what the same input sounds like
-OUTPUT_VERSION = "4"
+#: bump when assembly or encoding changes what the same input sounds like (or the
+#: timings made with it: "5" added word timings)
+OUTPUT_VERSION = "5"
 #: sentences in the fast first part: the title and the first sentence after it
 FIRST_SENTENCES = 2
 #: a bulletin longer than this also gets an early part of `EARLY_SHARE` of its sentences,
@@ -88,8 +90,13 @@ def parts_for(job: Job, clips: Sequence[AudioSegment]) -> list[Part]:
 
 
 def _clip(clips: Sequence[AudioSegment], where: _Where) -> SentenceClip:
+    """The sentence's clip with its place in the text, and when its written words are
+    heard (known when `clips` is a synthesis's `Clips`: it has the spoken forms)."""
     n, start, end, text, index = where
-    return SentenceClip(clips[n], start, end, text, index)
+    clip = clips[n]
+    words = written_words(text, start, clips.sentences[n], clips.word_starts(n)) \
+        if isinstance(clips, Clips) and start is not None else []
+    return SentenceClip(clip, start, end, text, index, words)
 
 
 def _blocks(job: Job, first: int = 0,
@@ -146,7 +153,7 @@ class Clips(Sequence[AudioSegment]):
         self.engine, self.result = engine, result
         self.sentences, self.voice, self.speed = list(sentences), voice, rate
         self.held = result.clips if engine is None or not engine.cached else None
-        self.batch: tuple[int, list[AudioSegment]] = (-1, [])
+        self.batch: tuple[int, Synthesis | None] = (-1, None)
 
     @property
     def rate(self) -> int:
@@ -178,14 +185,29 @@ class Clips(Sequence[AudioSegment]):
             return [self[k] for k in range(*i.indices(len(self)))]
         if self.held is not None:
             return self.held[i]
+        made, at = self._batch(i)
+        return made.clips[at]
+
+    def word_starts(self, i: int) -> list[int]:
+        """Sentence `i`'s spoken word starts (ms into its clip): from the cache beside the
+        clip, or the held synthesis (the engine's, else estimated)."""
+        if self.held is not None:
+            return self.result.word_starts(i, self.sentences[i])
+        made, at = self._batch(i)
+        return made.word_starts(at, self.sentences[i])
+
+    def _batch(self, i: int) -> tuple[Synthesis, int]:
+        """The cached batch holding sentence `i`, read when not the current one."""
         start = i - i % BATCH
-        if self.batch[0] != start:
+        if self.batch[0] != start or self.batch[1] is None:
             assert self.engine is not None
-            self.batch = (-1, [])  # let the last batch go before reading the next
+            self.batch = (-1, None)  # let the last batch go before reading the next
             made = self.engine.engine.synthesize(self.sentences[start:start + BATCH],
                                                  self.voice, self.speed)
-            self.batch = (start, made.clips)
-        return self.batch[1][i - start]
+            self.batch = (start, made)
+        held = self.batch[1]
+        assert held is not None
+        return held, i - start
 
 
 class _Sentences(Sequence[SentenceClip]):

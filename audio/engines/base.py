@@ -13,6 +13,7 @@ from typing import Protocol, runtime_checkable
 
 from audio import vocabulary
 from audio.media import AudioSegment
+from audio.words import estimate_word_starts
 
 #: Listener-facing voice names; each engine maps them onto its own voices.
 VOICES: tuple[str, ...] = tuple(vocabulary.VOICES)
@@ -41,10 +42,32 @@ class Synthesis:
     voice: str  # the engine's own voice id actually used
     calls: int = 0  # engine calls made (cache hits make none)
     meta: dict[str, str] = field(default_factory=dict)
+    #: per clip, the start (ms into the clip) of each word of its sentence as
+    #: `audio.words.word_spans` counts them, when the engine reported them; a missing
+    #: or None entry means "estimate" (see `word_starts`)
+    words: list[list[int] | None] = field(default_factory=list)
 
     @property
     def durations_ms(self) -> list[int]:
         return [len(c) for c in self.clips]
+
+    def word_starts(self, i: int, sentence: str) -> list[int]:
+        """Clip `i`'s word starts: the engine's, else estimated from its syllables."""
+        reported = self.words[i] if i < len(self.words) else None
+        if reported is not None:
+            return reported
+        return estimate_word_starts(sentence, self.clips[i])
+
+    def extend(self, more: Synthesis) -> None:
+        """Append another call's clips (a chain's next batch), word timings kept aligned."""
+        self.words = [*self._padded_words(), *more._padded_words()]
+        self.clips.extend(more.clips)
+        self.calls += more.calls
+        self.meta.update(more.meta)
+
+    def _padded_words(self) -> list[list[int] | None]:
+        return [*self.words[:len(self.clips)],
+                *[None] * (len(self.clips) - len(self.words))]
 
     @property
     def audio(self) -> AudioSegment:

@@ -137,9 +137,7 @@ class EngineChain:
             if made is None:
                 made = part
             else:
-                made.clips.extend(part.clips)
-                made.calls += part.calls
-                made.meta.update(part.meta)
+                made.extend(part)
             progress(len(made.clips))
         if made is None:  # no sentences at all: still say which engine would have spoken
             made = engine.synthesize([], voice, rate)

@@ -5,6 +5,11 @@ voice name such as "vi_VN-vais1000-medium" means `<dir>/vi_VN-vais1000-medium.on
 The listener voices north/central/south map to whatever names the operator configured.
 Loading a medium voice takes about a second and ~60 MB, so loaded voices are kept per
 process; synthesis itself runs at ~0.075× real time on CPU.
+
+Word timings: a voice whose model has Piper's alignment output (patched with
+`piper.patch_voice_with_alignment`) reports how many samples each phoneme lasts, and
+words start after each space phoneme; other voices (the published ones have no such
+output) get the syllable estimate, as gTTS does.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import numpy as np
 from audio.engines.base import VOICES, Capabilities, Synthesis
 from audio.errors import EngineUnavailable, PermanentEngineError
 from audio.media import AudioSegment
+from audio.words import starts_by_order
 
 #: Piper's Vietnamese voices are not regional; the operator maps the others if wanted.
 DEFAULT_VOICES: Mapping[str, str] = {"north": "vi_VN-vais1000-medium"}
@@ -105,13 +111,54 @@ class PiperEngine:
         config = SynthesisConfig(speaker_id=self.speaker_id, length_scale=base_scale / rate)
         rate_hz = int(piper_voice.config.sample_rate)
         clips: list[AudioSegment] = []
+        words: list[list[int] | None] = []
         for sentence in sentences:
-            pcm = b""
+            pcm, starts = b"", None
             if sentence.strip():
                 # Piper splits text into its own sentences; one input sentence → one clip
-                chunks = [c.audio_int16_array for c in piper_voice.synthesize(sentence, config)]
-                pcm = np.concatenate(chunks).tobytes() if chunks else b""
+                chunks = _chunks(piper_voice, sentence, config)
+                audio = [c.audio_int16_array for c in chunks]
+                pcm = np.concatenate(audio).tobytes() if audio else b""
+                aligned = aligned_word_starts(
+                    [(getattr(c, "phoneme_alignments", None), len(c.audio_int16_array))
+                     for c in chunks], rate_hz)
+                starts = starts_by_order(sentence, aligned) if aligned is not None else None
             clips.append(AudioSegment(data=pcm, sample_width=2, frame_rate=rate_hz, channels=1))
+            words.append(starts)
         return Synthesis(clips=clips, engine=self.name, voice=model.stem, calls=len(sentences),
                          meta={"length_scale": f"{base_scale / rate:.3f}",
-                               "rate_method": "native"})
+                               "rate_method": "native"}, words=words)
+
+
+def _chunks(voice: Any, text: str, config: Any) -> list[Any]:
+    """Piper's audio chunks for `text`, with phoneme alignments where the voice has them."""
+    try:
+        return list(voice.synthesize(text, config, include_alignments=True))
+    except TypeError:  # piper-tts before 1.3 reports no alignments
+        return list(voice.synthesize(text, config))
+
+
+#: phonemes that are not sounds of a word (Piper's sentence markers and punctuation)
+_NOT_A_SOUND = frozenset("^$_ ,.;:!?…-–—\"'()ˈˌ")
+
+
+def aligned_word_starts(chunks: Sequence[tuple[Sequence[Any] | None, int]],
+                        rate_hz: int) -> list[int] | None:
+    """Start (ms) of each word from Piper's alignments: `chunks` are (phoneme
+    alignments or None, samples) per Piper sentence, in order; a word starts at the
+    first sound after the sentence start or a space. None when a chunk has none."""
+    starts: list[int] = []
+    offset = 0
+    for alignments, samples in chunks:
+        if alignments is None:
+            return None
+        at, boundary = offset, True
+        for a in alignments:
+            if a.phoneme == " ":
+                boundary = True
+            elif boundary and a.phoneme not in _NOT_A_SOUND:
+                starts.append(round(at * 1000 / rate_hz))
+                boundary = False
+            at += int(a.num_samples)
+        offset += samples
+    return starts
