@@ -29,6 +29,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from service import bulletins as uc
+from service.durations import spoken_duration
 from service.models import Edition, Programme, utcnow
 from service.rendition_view import (
     AudioFile,
@@ -81,7 +82,8 @@ def may(actor: Any, permission: str) -> bool:
 # --- formatting -------------------------------------------------------------------------
 
 def clock(seconds: float | None) -> str:
-    """A duration as "mm:ss" ("h:mm:ss" from an hour): the one wording of the board."""
+    """A place in a programme as "mm:ss" ("h:mm:ss" from an hour): a chapter's start.
+    Durations are said in words (`spoken_duration`), as on every page."""
     total = round(seconds or 0)
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
@@ -142,7 +144,7 @@ class TodayRow:
 
     @property
     def duration(self) -> str | None:
-        return clock(self.file.duration) if self.file and self.file.duration else None
+        return spoken_duration(self.file.duration) if self.file and self.file.duration else None
 
     @property
     def download(self) -> str | None:
@@ -166,7 +168,7 @@ class EditionRow:
 
     @property
     def duration(self) -> str | None:
-        return clock(self.seconds) if self.seconds else None
+        return spoken_duration(self.seconds) if self.seconds else None
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, make_response, render_template, request
-from markupsafe import escape
 
 from audio.vocabulary import AUDIO_KIND_LABELS, AUDIO_KINDS
 from service import bulletins as uc
 from service.document import build_document
-from service.models import Bulletin
+from service.durations import clock, spoken_duration
+from service.models import Bulletin, utcnow
 from service.publication import STATE_LABELS, Audience
+from service.reading_order import next_published, published_today
 from service.rendition_view import BulletinView, ProfileStatus, RenditionStatus, bulletin_view
 from service.station.vocabulary import RISK_COLOURS
 from service.web.auth import audience, visible_or_404
+from service.web.embed_code import FRAME_ID, MODES, embed_snippet, frame_id, snippets
 from service.web.request_context import db, settings
 
 bp = Blueprint("pages", __name__)
@@ -73,11 +75,14 @@ def _prefs() -> dict[str, Any]:
     }
 
 
-def render_page(template: str, status: int = 200, **ctx: Any) -> Response:
-    """A page with the reader's preferences applied (and remembered in cookies)."""
+def render_page(template: str, status: int = 200, remember: bool = True,
+                **ctx: Any) -> Response:
+    """A page with the reader's preferences applied (and remembered in cookies, unless
+    `remember` is off: an embed's query says how one portal shows it, not what the
+    reader chose for bantin)."""
     prefs = _prefs()
     resp = make_response(render_template(template, prefs=prefs, **ctx), status)
-    for key in ("size", "spacing", "theme"):
+    for key in ("size", "spacing", "theme") if remember else ():
         resp.set_cookie(f"bantin_{key}", str(prefs[key]), max_age=COOKIE_AGE, samesite="Lax")
     return resp
 
@@ -86,21 +91,14 @@ def render_page(template: str, status: int = 200, **ctx: Any) -> Response:
 FORMAT_LABELS = tuple(AUDIO_KIND_LABELS.items())
 
 
-def spoken_duration(seconds: float | None) -> str:
-    """A duration as Vietnamese words ("4 phút 41 giây"), like the player's slider reads it."""
-    total = round(seconds or 0)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [f"{hours} giờ"] if hours else []
-    if minutes:
-        parts.append(f"{minutes} phút")
-    if secs or not parts:
-        parts.append(f"{secs} giây")
-    return " ".join(parts)
-
-
 def _size(n: int | None) -> str | None:
     return f"{n / 1_000_000:.1f} MB".replace(".", ",") if n else None
+
+
+def _download(url: str) -> str:
+    """The file as a download: saved as "2026-12-01 Tiêu đề.mp3" (Content-Disposition,
+    service/station/downloads.py), not under its content hash."""
+    return f"{url}?download=1"
 
 
 def downloads(view: BulletinView) -> list[dict[str, Any]]:
@@ -113,7 +111,8 @@ def downloads(view: BulletinView) -> list[dict[str, Any]]:
     for kind, label in FORMAT_LABELS:
         f = ready.file(kind)
         if f is not None:
-            out.append({"kind": kind, "label": label, "url": f.url, "size": _size(f.size)})
+            out.append({"kind": kind, "label": label, "url": _download(f.url),
+                        "size": _size(f.size)})
             continue
         # A file still being made, or given up: said so, never silently missing.
         state = states.get(AUDIO_KINDS.get(kind, ("", ""))[0])
@@ -124,7 +123,7 @@ def downloads(view: BulletinView) -> list[dict[str, Any]]:
                         "state": str(state.state), "note": note})
     if ready.has_captions:
         out.append({"kind": "vtt", "label": "Phụ đề WebVTT",
-                    "url": f"/bulletins/{view.id}/captions.vtt", "size": None})
+                    "url": _download(f"/bulletins/{view.id}/captions.vtt"), "size": None})
     return out
 
 
@@ -157,18 +156,22 @@ def has_visible_text(value: str | None) -> bool:
     return any(unicodedata.category(ch)[0] in "LNPS" for ch in value or "")
 
 
+@bp.app_template_filter("duration_words")
+def duration_words(seconds: float | None) -> str:
+    """The one wording of a duration on every page ("4 phút 36 giây"): `spoken_duration`."""
+    return spoken_duration(seconds)
+
+
+@bp.app_template_filter("clock")
+def clock_total(seconds: float | None) -> str:
+    """A bulletin's length beside the player's position ("4:37"): `durations.clock`."""
+    return clock(seconds)
+
+
 @bp.app_template_filter("shown_title")
 def display_title(value: str | None) -> str:
     """The title as headings, <title> and labels show it; never empty."""
     return value.strip() if value and has_visible_text(value) else UNTITLED
-
-
-def embed_snippet(embed_url: str, title: str) -> str:
-    """The iframe code a portal copies. Attribute values are escaped here, once, as HTML;
-    the template escapes the whole string again as <textarea> text, so what the reader
-    copies is exactly this string."""
-    return (f'<iframe src="{escape(embed_url)}" title="{escape("Nghe bản tin: " + title)}" '
-            'width="100%" height="420" loading="lazy"></iframe>')
 
 
 def _local(at: datetime | None) -> str | None:
@@ -201,6 +204,7 @@ def _reading_context(b: Bulletin) -> dict[str, Any]:
     shown_title = display_title(t.title)
     embed_url = f"{settings().public_url}/embed/{b.id}"
     playing = view.playing
+    text_chars = sum(len(s.text) for s in sentences)
     return {
         "b": b,
         "view": view,
@@ -218,8 +222,17 @@ def _reading_context(b: Bulletin) -> dict[str, Any]:
         "duration": duration,
         "duration_words": spoken_duration(duration),
         "embed_url": embed_url,
+        "embeds": snippets(settings().public_url, b.id, shown_title, _prefs(), text_chars),
         "embed_code": embed_snippet(embed_url, shown_title),
     }
+
+
+def _playlist_item(view: BulletinView) -> dict[str, Any]:
+    """A bulletin as "Nghe tiếp" and today's playlist show it."""
+    b = view.bulletin
+    return {"id": b.id, "title": display_title(view.text.title),
+            "url": f"/bulletins/{b.id}", "audio": view.playing.url("mp3") if view.playing else None,
+            "duration": view.duration, "duration_words": spoken_duration(view.duration)}
 
 
 @bp.get("/")
@@ -233,14 +246,34 @@ def index() -> Response:
 
 @bp.get("/bulletins/<int:bulletin_id>")
 def reading(bulletin_id: int) -> Response:
-    return render_page("reading.html", **_reading_context(visible_or_404(bulletin_id)))
+    after = next_published(db(), bulletin_id)
+    return render_page("reading.html", **_reading_context(visible_or_404(bulletin_id)),
+                       next_item=_playlist_item(after) if after else None)
 
 
 @bp.get("/embed/<int:bulletin_id>")
 def embed(bulletin_id: int) -> Response:
-    resp = render_page("embed.html", **_reading_context(visible_or_404(bulletin_id)))
+    """`?mode=compact` (one row) or `full` (the text too); `size`, `theme`, `spacing` as
+    the portal's snippet says; `frame` is the id the embed's height messages carry."""
+    mode = request.args.get("mode", "full")
+    frame = request.args.get("frame", "")
+    ctx = _reading_context(visible_or_404(bulletin_id))
+    resp = render_page("embed.html", remember=False, **ctx, mode=mode if mode in MODES else "full",
+                       frame=frame if FRAME_ID.fullmatch(frame) else frame_id(bulletin_id, mode))
     resp.headers["Content-Security-Policy"] = "frame-ancestors *"
     return resp
+
+
+@bp.get("/hom-nay")
+def today() -> Response:
+    """Today's published bulletins, newest first: one player that goes through them
+    one after another when the reader asks (static/playlist.js)."""
+    cfg = settings()
+    items = [_playlist_item(v) for v in published_today(db(), cfg.tz, utcnow())]
+    local = utcnow().replace(tzinfo=UTC).astimezone(cfg.tz)
+    total = sum(i["duration"] or 0 for i in items)
+    return render_page("today.html", items=items, day=f"{local:%d/%m/%Y}",
+                       total_words=spoken_duration(total))
 
 
 @bp.get("/bulletins/<int:bulletin_id>/status.json")

@@ -19,7 +19,8 @@ STATES: dict[str, tuple[dict[str, int], dict[str, str]]] = {
     "narrow-320": (NARROW, {}),
     "contrast": (DESKTOP, {"theme": "contrast", "spacing": "wide"}),
 }
-PAGES = {"index": "/", "reading": "/bulletins/{id}", "embed": "/embed/{id}", "editor": "/editor"}
+PAGES = {"index": "/", "reading": "/bulletins/{id}", "embed": "/embed/{id}",
+         "embed-compact": "/embed/{id}?mode=compact", "today": "/hom-nay", "editor": "/editor"}
 #: pages only a signed-in user sees (read after the readers' pages, in the same context)
 SIGNED_IN = {"editor": EDITOR}
 
@@ -39,7 +40,7 @@ def test_no_axe_violations(state: str, axe: Axe, new_page: Callable[..., Any], s
             sign_in(page, stack, SIGNED_IN[name], then=path)
         page.goto(stack.url + path.format(id=bulletin["id"]))
         page.wait_for_load_state("load")
-        if name in ("reading", "embed"):
+        if name in ("reading", "embed", "embed-compact"):
             page.wait_for_selector("[data-controls]:not([hidden])")
         # axe, lang="vi", and reflow: nothing scrolls sideways, even at 320 px and 200 % text
         axe_clean(axe, page, f"{name}-{state}", full_page=viewport == DESKTOP)
@@ -59,7 +60,7 @@ def test_axe_finds_violations_on_a_broken_page(axe: Axe, new_page: Callable[...,
 
 
 @pytest.mark.parametrize("path", ["/bulletins/{id}", "/embed/{id}", "/", "/editor", "/login",
-                                  "/review", "/audit"])
+                                  "/review", "/audit", "/hom-nay"])
 def test_page_structure(path: str, new_page: Callable[..., Any], stack: Stack,
                         bulletin: dict[str, Any]) -> None:
     """One h1, a main landmark, a meaningful Vietnamese title; reading page in portal order."""

@@ -206,8 +206,8 @@ def test_controls_tell_the_truth(new_page: Callable[..., Any], stack: Stack,
     assert page.evaluate("document.activeElement.classList.contains('s')")
 
     # Shortcuts: each button names its own key; the hint describes the group once.
-    assert page.locator("[data-act=toggle]").get_attribute("aria-keyshortcuts") == "K"
-    assert page.locator("[data-act=forward]").get_attribute("aria-keyshortcuts") == "L"
+    assert page.locator("[data-act=toggle]").get_attribute("aria-keyshortcuts") == "Alt+Shift+K"
+    assert page.locator("[data-act=forward]").get_attribute("aria-keyshortcuts") == "Alt+Shift+L"
     described = page.locator("[aria-describedby~=goi-y-phim-tat]")
     assert described.count() == 1 and described.get_attribute("data-controls") == ""
     hint = page.locator("#goi-y-phim-tat").text_content()

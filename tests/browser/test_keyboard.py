@@ -1,4 +1,6 @@
-"""Keyboard only: every control reachable and usable, sentences seekable, shortcuts opt-out."""
+"""Keyboard only: every control reachable and usable, sentences seekable, shortcuts opt-out.
+
+Shortcuts are Alt+Shift+letter (a bare letter belongs to the screen reader's browse mode)."""
 
 from __future__ import annotations
 
@@ -60,15 +62,21 @@ def test_play_seek_and_shortcuts_by_keyboard(new_page: Callable[..., Any], stack
     page.keyboard.press(" ")
     page.wait_for_function("() => document.getElementById('audio').paused")
 
-    # Shortcuts work while the player has focus: L = forward 10 s.
+    # Shortcuts work while the player has focus: Alt+Shift+L = forward 10 s.
     before = page.evaluate("document.getElementById('audio').currentTime")
-    page.keyboard.press("l")
+    page.keyboard.press("Alt+Shift+L")
     after = page.evaluate("document.getElementById('audio').currentTime")
     assert 9 < after - before < 11
-    page.keyboard.press("k")
+    page.keyboard.press("Alt+Shift+K")
     page.wait_for_function("() => !document.getElementById('audio').paused")
-    page.keyboard.press("k")
+    page.keyboard.press("Alt+Shift+K")
     page.wait_for_function("() => document.getElementById('audio').paused")
+    # A bare letter is the screen reader's, never the player's.
+    paused_at = page.evaluate("document.getElementById('audio').currentTime")
+    for key in ("l", "k", "L"):
+        page.keyboard.press(key)
+    assert page.evaluate("document.getElementById('audio').currentTime") == paused_at
+    assert page.evaluate("document.getElementById('audio').paused") is True
 
     # Speed: the native select, by keyboard.
     tab_until(page, lambda i: i["label"] == "Tốc độ đọc")
@@ -76,7 +84,8 @@ def test_play_seek_and_shortcuts_by_keyboard(new_page: Callable[..., Any], stack
     assert page.evaluate("document.getElementById('audio').playbackRate") == 1.25
     assert page.evaluate("document.getElementById('audio').preservesPitch") is True
 
-    # Switch shortcuts off with the keyboard; then L does nothing, and the choice is kept.
+    # Switch shortcuts off with the keyboard; then Alt+Shift+L does nothing, and the choice
+    # is kept.
     info = tab_until(page, lambda i: i["text"] == "Phím tắt của trình phát")
     page.keyboard.press("Enter")
     info = tab_until(page, lambda i: i["label"] == "Bật phím tắt")
@@ -84,7 +93,7 @@ def test_play_seek_and_shortcuts_by_keyboard(new_page: Callable[..., Any], stack
     page.keyboard.press(" ")
     assert page.locator("#bat-phim-tat").is_checked() is False
     t0 = page.evaluate("document.getElementById('audio').currentTime")
-    page.keyboard.press("l")
+    page.keyboard.press("Alt+Shift+L")
     assert page.evaluate("document.getElementById('audio').currentTime") == t0
     page.reload()
     page.wait_for_selector("[data-controls]:not([hidden])")
@@ -143,7 +152,7 @@ def test_embed_has_no_shortcuts(new_page: Callable[..., Any], stack: Stack,
     assert page.locator("[aria-describedby~=goi-y-phim-tat]").count() == 0
     tab_until(page, lambda i: i["act"] == "forward")
     t0 = page.evaluate("document.getElementById('audio').currentTime")
-    for key in ("l", "k", "."):
+    for key in ("l", "k", ".", "Alt+Shift+L", "Alt+Shift+K", "Alt+Shift+O"):
         page.keyboard.press(key)
     assert page.evaluate("document.getElementById('audio').currentTime") == t0
     assert page.evaluate("document.getElementById('audio').paused") is True

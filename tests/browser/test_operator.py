@@ -204,7 +204,9 @@ def test_board_shows_emergency_first_with_files_and_playlist(
     for bid in (emergency, normal):
         row = page.locator(f"#ban-tin-{bid}")
         assert row.locator("code.sha").inner_text() == station["files"][bid]["sha256"]
-        assert re.search(r"Thời lượng\s+\d\d:\d\d", row.inner_text()), row.inner_text()
+        # the one duration wording of every page: "4 phút 36 giây"
+        said = r"Thời lượng\s+\d+ (giờ|phút|giây)( \d+ (phút|giây))*\s*\n"
+        assert re.search(said, row.inner_text() + "\n"), row.inner_text()
         link = row.get_by_role("link", name=re.compile("Tải tệp MP3 cho loa"))
         href = link.get_attribute("href")
         assert href is not None and href.endswith("?download=1")

@@ -8,6 +8,7 @@ They are published (readers get a 404 for drafts), and the pages are read as a r
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask
@@ -77,11 +78,18 @@ def test_copied_embed_code_is_valid_html(app: Flask, client: FlaskClient) -> Non
     bid = store(app, TRICKY)
     html = client.get(f"/bulletins/{bid}").get_data(as_text=True)
     page = parse(html, "textarea", "title", "h1")
-    copied = page.text["textarea"][0]  # the textarea's value, as the browser unescapes it
-    tags = parse(copied).tags
-    assert [t for t, _ in tags] == ["iframe"], copied
-    assert tags[0][1]["title"] == f"Nghe bản tin: {TRICKY}"
-    assert str(tags[0][1]["src"]).endswith(f"/embed/{bid}")
+    # the textareas' values, as the browser unescapes them: the full embed, the compact one
+    assert len(page.text["textarea"]) == 2
+    for copied, mode in zip(page.text["textarea"], ("full", "compact"), strict=True):
+        tags = parse(copied).tags
+        # the iframe, and the few lines that set its height from the embed's messages
+        assert [t for t, _ in tags] == ["iframe", "script"], copied
+        assert tags[0][1]["title"] == f"Nghe bản tin: {TRICKY}"
+        src = urlsplit(str(tags[0][1]["src"]))
+        assert src.path.endswith(f"/embed/{bid}")
+        query = parse_qs(src.query)
+        assert query["mode"] == [mode] and query["size"] == ["100"]
+        assert query["frame"] == [tags[0][1]["id"]]
     # The page itself shows the title as text, escaped exactly once.
     assert page.text["h1"][0].strip() == TRICKY
     assert page.text["title"][0].startswith(TRICKY)

@@ -131,7 +131,7 @@ def test_embed_snippet_copy(new_page: Callable[..., Any], stack: Stack,
     page = new_page(permissions=["clipboard-read", "clipboard-write"])
     page.goto(f"{stack.url}/bulletins/{bulletin['id']}")
     snippet = page.get_by_label("Mã nhúng (dán vào trang web của bạn)").input_value()
-    assert f'src="{stack.url}/embed/{bulletin["id"]}"' in snippet
+    assert f'src="{stack.url}/embed/{bulletin["id"]}?mode=full&amp;size=100&amp;' in snippet
     assert 'title="Nghe bản tin: ' in snippet
     page.get_by_role("button", name="Sao chép mã nhúng").click()
     page.wait_for_function(

@@ -215,7 +215,8 @@ def test_player_swaps_in_from_status_json_only(new_page: Callable[..., Any], sta
     assert page.get_attribute("[data-fallback]", "href") == f"/audio/{names['mp3']}"
     links = page.locator(".downloads a")
     assert "MP3 (phổ biến nhất)" in links.first.inner_text()
-    assert links.first.get_attribute("href") == f"/audio/{names['mp3']}"
+    # saved under the date and title (Content-Disposition), not the content hash
+    assert links.first.get_attribute("href") == f"/audio/{names['mp3']}?download=1"
     assert links.first.get_attribute("download") == ""
     assert "Phụ đề WebVTT" in links.last.inner_text()
     assert page.get_attribute("ul.downloads", "aria-labelledby") == "tai-ve"
@@ -249,7 +250,11 @@ def test_player_swaps_in_from_status_json_only(new_page: Callable[..., Any], sta
     own = [r for r in seen if urlparse(r.url).path == path]
     assert [r.resource_type for r in own] == ["document"], [r.url for r in own]
     fetched = [urlparse(r.url).path for r in seen if r.resource_type in ("fetch", "xhr")]
-    assert fetched and set(fetched) == {f"{path}/status.json"}, fetched
+    # status.json while the audio is made; the word times (words.js) once, for the whole
+    timings = f"{path}/timings.json"
+    assert fetched and set(fetched) == {f"{path}/status.json", timings}, fetched
+    assert fetched.count(timings) == 1 and fetched.index(timings) > fetched.index(
+        f"{path}/status.json"), fetched
     assert page.js_errors == []
 
     embed.wait_for_selector(".player[data-ready=true] [data-controls]:not([hidden])",

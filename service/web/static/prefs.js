@@ -11,7 +11,8 @@
     var m = document.cookie.match(new RegExp("(?:^|; )bantin_" + name + "=([^;]*)"));
     return m ? decodeURIComponent(m[1]) : null;
   }
-  // The reader's other choices (reader.js: "Tự cuộn theo giọng đọc") are kept the same way.
+  // The reader's other choices (reader.js: "Tự cuộn theo giọng đọc"; words.js: "Tô sáng
+  // từng từ") are kept the same way.
   window.bantinPrefs = {get: getCookie, set: setCookie};
   function currentSize() {
     return parseInt(root.getAttribute("data-size"), 10) || 100;

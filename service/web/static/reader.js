@@ -1,6 +1,6 @@
 // Reading page and embed: Vietnamese player controls over the native <audio>, the synced
 // transcript (highlight + aria-current, never moving focus, never a live region), seeking
-// by sentence, opt-out shortcuts scoped to the player, and the status while rendering.
+// by sentence, opt-out shortcuts with a modifier (Alt+Shift+letter), and the status while rendering.
 // Reading page only: auto-scroll with the voice ("Tự cuộn theo giọng đọc") and a compact
 // player bar while the player is out of view.
 (function () {
@@ -19,6 +19,19 @@
     if (!live) { return; }
     if (later && audio && !audio.paused) { held = text; return; }
     live.textContent = text;
+  }
+  // The end of the bulletin, said once per end (cleared first, so a second end is said
+  // again, and nothing else repeats it).
+  var endTimer = null;
+  function sayEnded() {
+    if (!live) { return; }
+    held = null;
+    live.textContent = "";
+    clearTimeout(endTimer);
+    var part = audio && audio.dataset.part === "first";  // the opening, while the rest is made
+    endTimer = setTimeout(function () {
+      live.textContent = part ? "Đã đọc hết phần đầu; phần còn lại đang được tạo." : "Đã đọc hết bản tin.";
+    }, 50);
   }
   function sayHeld() { if (held && live) { live.textContent = held; } held = null; }
   function unhide(sel) { document.querySelectorAll(sel).forEach(function (el) { el.hidden = false; }); }
@@ -120,9 +133,21 @@
     setCurrent(spanAt(audio.currentTime));
     if (play && audio.paused) { playNow(); }
   }
+  // Selecting text (a drag, a double click on a word) is reading or copying, not a
+  // request to play: only a plain click on a sentence seeks.
+  var pressAt = null;
+  document.addEventListener("pointerdown", function (ev) { pressAt = {x: ev.clientX, y: ev.clientY}; });
+  function selecting(ev) {
+    var sel = window.getSelection && window.getSelection();
+    if (sel && !sel.isCollapsed && String(sel).trim()) { return true; }
+    return !!pressAt && ev.detail > 0 && Math.abs(ev.clientX - pressAt.x) + Math.abs(ev.clientY - pressAt.y) > 6;
+  }
   document.addEventListener("click", function (ev) {
     var span = ev.target.closest && ev.target.closest(".s[data-start]");
-    if (span && audio && spans.indexOf(span) >= 0) { setRoving(span); seekTo(start(span), true); return; }
+    if (span && audio && spans.indexOf(span) >= 0) {
+      if (selecting(ev)) { return; }
+      setRoving(span); seekTo(start(span), true); return;
+    }
     if (ev.target.closest && ev.target.closest("[data-read-from]") && audio && stops.length) {
       seekTo(start(chosen()), true);
     }
@@ -167,7 +192,7 @@
   function showTime(now) {
     var slider = el("[data-seek]"), d = duration(), t = audio.currentTime;
     section.querySelectorAll("[data-time], [data-bar-time]").forEach(function (time) {
-      time.textContent = clock(t) + " / " + clock(d);
+      time.textContent = clock(t) + " / " + clock(Math.round(d));  // the total as words say it
     });
     if (!slider || dragging) { return; }
     slider.max = String(Math.max(1, Math.ceil(d)));
@@ -181,7 +206,8 @@
   function showPlaying() {
     section.querySelectorAll("[data-act=toggle], [data-bar-act=toggle]").forEach(function (btn) {
       btn.querySelector("[data-label]").textContent = audio.paused ? "Phát" : "Tạm dừng";
-      btn.querySelector("[data-icon]").textContent = audio.paused ? "▶" : "⏸";
+      // A CSS-drawn icon (site.css): the ⏸ glyph is a box in Debian Chromium's fonts.
+      btn.querySelector("[data-icon]").setAttribute("data-icon", audio.paused ? "play" : "pause");
     });
     if (audio.paused) { sayHeld(); }
   }
@@ -242,8 +268,20 @@
     "slower": function () { stepRate(-1); },
     "faster": function () { stepRate(1); }
   };
-  var KEYS = {"k": "toggle", "j": "back", "l": "forward", ",": "prev-sentence", ".": "next-sentence",
-    "[": "prev-paragraph", "]": "next-paragraph", "-": "slower", "=": "faster", "+": "faster"};
+  // Shortcuts are a modifier plus a letter (Alt+Shift by default, or Ctrl+Alt: the reader's
+  // choice, as in Able Player), never a bare letter: NVDA's and JAWS's browse mode keep
+  // single letters for moving through the page, and pass these on. Keys by position
+  // (KeyboardEvent.code), so Option on a Mac or a Vietnamese input method does not turn
+  // them into other characters. Y U · O P: paragraph and sentence back / forward.
+  var KEYS = {"KeyK": "toggle", "KeyJ": "back", "KeyL": "forward", "KeyU": "prev-sentence",
+    "KeyO": "next-sentence", "KeyY": "prev-paragraph", "KeyP": "next-paragraph", "KeyC": "slower",
+    "KeyN": "faster"};
+  var MODIFIERS = {"alt-shift": {alt: true, shift: true, ctrl: false, aria: "Alt+Shift", shown: "Alt+Shift"},
+    "ctrl-alt": {alt: true, shift: false, ctrl: true, aria: "Control+Alt", shown: "Ctrl+Alt"}};
+  function modifier() {
+    var choice = el("[data-shortcut-mod]");
+    return MODIFIERS[choice ? choice.value : ""] || MODIFIERS["alt-shift"];
+  }
 
   // Only the reading page has the shortcut list and its on/off switch; the embed has neither,
   // so there no shortcut is ever active (a portal's own keys and the screen reader's win).
@@ -253,14 +291,15 @@
   }
   // Each button carries its own key (aria-keyshortcuts); the hint saying how to use them
   // (and how to pass them through NVDA's and JAWS's browse mode) describes the group once.
-  var KEY_OF = {"toggle": "K", "back": "J", "forward": "L", "prev-sentence": ",", "next-sentence": ".",
-    "prev-paragraph": "[", "next-paragraph": "]"};
+  var KEY_OF = {"toggle": "K", "back": "J", "forward": "L", "prev-sentence": "U", "next-sentence": "O",
+    "prev-paragraph": "Y", "next-paragraph": "P"};
   function showShortcutState() {
-    var on = shortcutsOn(), group = el("[data-controls]");
+    var on = shortcutsOn(), group = el("[data-controls]"), mod = modifier();
     section.querySelectorAll("[data-act], [data-bar-act]").forEach(function (b) {
       var key = KEY_OF[b.dataset.act || b.dataset.barAct];
-      if (on && key) { b.setAttribute("aria-keyshortcuts", key); } else { b.removeAttribute("aria-keyshortcuts"); }
+      if (on && key) { b.setAttribute("aria-keyshortcuts", mod.aria + "+" + key); } else { b.removeAttribute("aria-keyshortcuts"); }
     });
+    section.querySelectorAll("[data-mod-name]").forEach(function (n) { n.textContent = mod.shown; });
     if (group && el("#goi-y-phim-tat")) {
       if (on) { group.setAttribute("aria-describedby", "goi-y-phim-tat"); } else { group.removeAttribute("aria-describedby"); }
     }
@@ -293,13 +332,20 @@
       showShortcutState();
       announce(ev.target.checked ? "Đã bật phím tắt." : "Đã tắt phím tắt.");
     }
+    if (ev.target.matches("[data-shortcut-mod]")) {
+      store.set("bantin_shortcut_mod", ev.target.value);
+      showShortcutState();
+      announce("Phím tắt dùng " + modifier().shown + " cùng một chữ cái.");
+    }
   });
-  // Shortcuts only while focus is inside the player and never with Ctrl/Alt/Meta, so they
-  // cannot take keys from a screen reader or the browser.
-  section.addEventListener("keydown", function (ev) {
-    if (!audio || !shortcutsOn() || ev.ctrlKey || ev.altKey || ev.metaKey) { return; }
-    if (ev.target.matches("select, textarea, input[type=text], summary")) { return; }
-    var name = KEYS[ev.key.length === 1 ? ev.key.toLowerCase() : ""];
+  // With their modifier, shortcuts work anywhere on the reading page (from a sentence, the
+  // toolbar, the player), except while typing in a field; a bare letter does nothing.
+  document.addEventListener("keydown", function (ev) {
+    var mod = modifier();
+    if (!audio || !shortcutsOn() || ev.metaKey || ev.altKey !== mod.alt || ev.shiftKey !== mod.shift ||
+        ev.ctrlKey !== mod.ctrl) { return; }
+    if (ev.target.closest && ev.target.closest("textarea, input[type=text], input:not([type]), [contenteditable]")) { return; }
+    var name = KEYS[ev.code];
     if (!name) { return; }
     ev.preventDefault();
     act(name);
@@ -412,6 +458,8 @@
     unhide("[data-shortcuts]");
     var box = el("[data-shortcuts-toggle]");
     if (box) { box.checked = store.get("bantin_shortcuts") !== "off"; }
+    var mod = el("[data-shortcut-mod]");
+    if (mod && MODIFIERS[store.get("bantin_shortcut_mod")]) { mod.value = store.get("bantin_shortcut_mod"); }
     showShortcutState();
     applyRate(store.get("bantin_rate") || "1");
     var follows = el("[data-follow]");
@@ -423,6 +471,7 @@
       audio.addEventListener("seeked", function () { setCurrent(spanAt(audio.currentTime)); showTime(true); follow(); });
       audio.addEventListener("play", function () { follow(true); });
       ["play", "pause", "ended"].forEach(function (name) { audio.addEventListener(name, showPlaying); });
+      audio.addEventListener("ended", sayEnded);
       audio.addEventListener("loadedmetadata", function () { applyRate(store.get("bantin_rate") || "1"); showTime(); });
     }
     var slider = el("[data-seek]");
