@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from audio.text import NORMALIZER_VERSION, detect_domain, normalize
+from audio.text.tables import domain_labels
 from audio.vocabulary import STYLES, style_for
 from service import bounds
 from service.document import build_document
@@ -52,6 +53,7 @@ def preview_fields(s: Session, item: BulletinInput, settings: Settings,
         "normalizer_version": NORMALIZER_VERSION,
         "style": style,
         "domain": domain,
+        "domain_label": domain_labels().get(domain, "") if domain else None,
         "sentences": sentences,
         "warnings": sum(len(x["warnings"]) for x in sentences),
         "guessed": sum(len(x["guessed"]) for x in sentences),

@@ -104,9 +104,14 @@ def _read_tsv(filename: str, header: list[str]) -> list[dict[str, str]]:
 
 
 @cache
+def domain_labels() -> dict[str, str]:
+    """Document domain → its Vietnamese name, the one editors see ("health" → "y tế")."""
+    return {row["domain"]: row["label"] for row in _read_tsv("domains.tsv", _DOMAIN_HEADER)}
+
+
 def domain_names() -> frozenset[str]:
     """The fixed vocabulary of document domains (`data/domains.tsv`)."""
-    return frozenset(row["domain"] for row in _read_tsv("domains.tsv", _DOMAIN_HEADER))
+    return frozenset(domain_labels())
 
 
 @cache

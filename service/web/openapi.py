@@ -360,6 +360,8 @@ def components_schemas(cfg: Settings) -> dict[str, Schema]:
             "domain": nullable({"type": "string", "description": "Lĩnh vực của bản tin (y tế, "
                                 "tòa án …) quyết định chữ viết tắt mơ hồ / the bulletin's "
                                 "domain, which decides ambiguous abbreviations."}),
+            "domain_label": nullable({"type": "string", "description": "Tên lĩnh vực cho biên "
+                                      "tập viên (\"y tế\") / the domain's Vietnamese name."}),
             "parsed": ref("Parsed"),
         }, required=("normalizer_version", "style", "sentences", "warnings", "guessed",
                      "total_sentences", "truncated"),

@@ -36,5 +36,8 @@ def test_the_title_and_lead_decide_when_there_is_no_category(client: FlaskClient
 
 
 def test_the_preview_names_the_domain_it_read_in(client: FlaskClient) -> None:
-    assert _preview(client)["domain"] is None
-    assert _preview(client, category="phap-luat")["domain"] == "court"
+    plain = _preview(client)
+    assert plain["domain"] is None and plain["domain_label"] is None
+    court = _preview(client, category="phap-luat")
+    assert court["domain"] == "court"
+    assert court["domain_label"] == "pháp luật, tòa án"  # what the editor is shown

@@ -4,7 +4,7 @@ audio, decoded and measured."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -16,21 +16,16 @@ from audio.media import decode
 from service import bulletins as uc
 from service.db import session_scope
 from service.models import Rendition
-from service.settings import Settings
 from service.validation import validate_bulletin
 from workers import pipeline, produce
-from workers.admin import migrate
 from workers.context import WorkerContext
 from workers.job import from_rendition
 
 
 @pytest.fixture
-def ctx(settings: Settings) -> Iterator[WorkerContext]:
-    migrate(settings)
-    context = WorkerContext(settings.with_(audio_profiles=("web", "loudspeaker"),
-                                           tts_engines=("espeak",), station_name="Xã An Phú"))
-    yield context
-    context.close()
+def ctx(worker_context: Callable[..., WorkerContext]) -> WorkerContext:
+    return worker_context(audio_profiles=("web", "loudspeaker"), tts_engines=("espeak",),
+                          station_name="Xã An Phú")
 
 
 def render(ctx: WorkerContext, fields: dict[str, Any]) -> int:

@@ -3,17 +3,15 @@ reading never reuses the old audio (issue 14: domain-aware abbreviations)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
 
 from service import bulletins as uc
 from service.db import session_scope
 from service.models import Bulletin, Rendition
-from service.settings import Settings
 from service.validation import validate_bulletin
 from workers import pipeline
-from workers.admin import migrate
 from workers.context import WorkerContext
 from workers.job import Job, from_rendition, new_job
 
@@ -21,11 +19,8 @@ TITLE, BODY = "Tin trong ngày", "Hôm nay ghi nhận 5 BN mới."
 
 
 @pytest.fixture
-def ctx(settings: Settings) -> Iterator[WorkerContext]:
-    migrate(settings)
-    context = WorkerContext(settings.with_(audio_profiles=("web",)))
-    yield context
-    context.close()
+def ctx(worker_context: Callable[..., WorkerContext]) -> WorkerContext:
+    return worker_context()  # the configured engines
 
 
 def _job(category: str = "", source: str = "") -> Job:

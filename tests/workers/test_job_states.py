@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
@@ -18,11 +18,8 @@ from workers.context import WorkerContext
 
 
 @pytest.fixture
-def ctx(settings: Settings) -> Iterator[WorkerContext]:
-    migrate(settings)
-    context = WorkerContext(settings.with_(audio_profiles=("web",)))
-    yield context
-    context.close()
+def ctx(worker_context: Callable[..., WorkerContext]) -> WorkerContext:
+    return worker_context()  # the configured engines
 
 
 def submit(ctx: WorkerContext, title: str, body: str) -> int:

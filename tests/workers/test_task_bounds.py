@@ -3,10 +3,8 @@ reason an editor can act on (not an internal error, not a retry loop)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 
 from service import bulletins as uc
@@ -24,7 +22,6 @@ from service.queue import (
 from service.settings import Settings
 from service.validation import validate_bulletin
 from workers import pipeline
-from workers.admin import migrate
 from workers.celery_app import make_celery
 from workers.context import WorkerContext
 
@@ -41,12 +38,6 @@ def test_every_task_has_a_time_limit(settings: Settings) -> None:
     assert beat == {RECONCILE, STATION_TICK}
 
 
-@pytest.fixture
-def ctx(settings: Settings) -> Iterator[WorkerContext]:
-    migrate(settings)
-    context = WorkerContext(settings.with_(audio_profiles=("web",), tts_engines=("espeak",)))
-    yield context
-    context.close()
 
 
 def test_a_job_cut_off_by_its_time_limit_fails_with_a_reason(ctx: WorkerContext) -> None:

@@ -3,11 +3,9 @@ at its profile's loudness (decoded, not just "not silent")."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-import pytest
 
 from audio import dsp, loudness
 from audio.media import decode
@@ -15,19 +13,9 @@ from audio.profiles import get_profile
 from service import bulletins as uc
 from service.db import session_scope
 from service.models import LexiconEntry, Rendition
-from service.settings import Settings
 from service.validation import validate_bulletin
 from workers import pipeline
-from workers.admin import migrate
 from workers.context import WorkerContext
-
-
-@pytest.fixture
-def ctx(settings: Settings) -> Iterator[WorkerContext]:
-    migrate(settings)
-    context = WorkerContext(settings.with_(audio_profiles=("web",), tts_engines=("espeak",)))
-    yield context
-    context.close()
 
 
 def submit(ctx: WorkerContext, body: str, source: str = "") -> int:

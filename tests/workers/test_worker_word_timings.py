@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import numpy as np
-import pytest
 
 from audio import dsp
 from audio.media import decode
@@ -16,21 +14,13 @@ from service import bulletins as uc
 from service.db import session_scope
 from service.document import build_document
 from service.models import Rendition
-from service.settings import Settings
 from service.validation import validate_bulletin
 from workers import pipeline
-from workers.admin import migrate
 from workers.context import WorkerContext
 
 BODY = "Ngày 27/2, UBND tỉnh họp. Một, hai, ba, bốn, năm."
 
 
-@pytest.fixture
-def ctx(settings: Settings) -> Iterator[WorkerContext]:
-    migrate(settings)
-    context = WorkerContext(settings.with_(audio_profiles=("web",), tts_engines=("espeak",)))
-    yield context
-    context.close()
 
 
 def level(x: np.ndarray, rate: int, lo: float, hi: float) -> float:

@@ -168,6 +168,11 @@
       nodes.push(el("h3", "Cách đọc từng câu"));
       nodes.push(el("p", res.data.sentences.length + " câu, " + res.data.warnings + " cảnh báo, " +
                     (res.data.guessed || 0) + " chữ viết tắt phải đoán."));
+      // the domain decides ambiguous abbreviations ("BN", "TS"): the editor sees which one
+      nodes.push(el("p", res.data.domain_label ? "Lĩnh vực: " + res.data.domain_label +
+                    " (chữ viết tắt nhiều nghĩa được đọc theo lĩnh vực này)." :
+                    "Lĩnh vực: chưa xác định (chọn chuyên mục để chữ viết tắt nhiều nghĩa được đọc đúng).",
+                    "domain"));
       var list = el("ol", null, "preview-list");
       res.data.sentences.forEach(function (s) {
         var li = el("li");
