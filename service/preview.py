@@ -6,8 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from audio.text import NORMALIZER_VERSION, detect_domain, normalize
-from audio.text.tables import domain_labels
+from audio.text import NORMALIZER_VERSION, detect_domain, domain_label, normalize
 from audio.vocabulary import STYLES, style_for
 from service import bounds
 from service.document import build_document
@@ -53,7 +52,7 @@ def preview_fields(s: Session, item: BulletinInput, settings: Settings,
         "normalizer_version": NORMALIZER_VERSION,
         "style": style,
         "domain": domain,
-        "domain_label": domain_labels().get(domain, "") if domain else None,
+        "domain_label": domain_label(domain) if domain else None,
         "sentences": sentences,
         "warnings": sum(len(x["warnings"]) for x in sentences),
         "guessed": sum(len(x["guessed"]) for x in sentences),

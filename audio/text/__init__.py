@@ -6,6 +6,7 @@ Public API (the only names other packages may import):
   form to spoken form, with audit warnings for anything it could not verbalize.
 - `detect_domain(title, lead, source="", category="") -> str | None` — the bulletin's
   domain ("health", "court" …), computed once per bulletin and passed to `normalize`.
+- `domain_label(domain) -> str` — its Vietnamese name for editors ("y tế").
 - `split_sentences(text) -> list[Span]` — sentence spans with code-point offsets into
   the original text.
 - `chunk(text, max_chars) -> list[str]` — split a long spoken sentence at clause
@@ -14,6 +15,7 @@ Public API (the only names other packages may import):
 """
 
 from audio.text.domains import detect as detect_domain
+from audio.text.domains import label as domain_label
 from audio.text.normalize import NORMALIZER_VERSION, LexiconEntry, Normalized, normalize
 from audio.text.segment import Span, chunk, split_sentences
 
@@ -24,6 +26,7 @@ __all__ = [
     "Span",
     "chunk",
     "detect_domain",
+    "domain_label",
     "normalize",
     "split_sentences",
 ]

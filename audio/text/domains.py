@@ -25,7 +25,7 @@ import re
 from functools import cache
 
 from audio.text.data_files import rows
-from audio.text.tables import TableError, domain_names
+from audio.text.tables import TableError, domain_labels, domain_names
 
 #: Keyword score a domain needs (one strong keyword in the title, or two in the lead).
 THRESHOLD = 3.0
@@ -114,3 +114,8 @@ def detect(title: str, lead: str, source: str = "", category: str = "") -> str |
     if len(ranked) > 1 and ranked[0][1] < MARGIN * ranked[1][1]:
         return None
     return ranked[0][0]
+
+
+def label(domain: str) -> str:
+    """The domain's Vietnamese name, as editors see it ("health" → "y tế"); "" if unknown."""
+    return domain_labels().get(domain, "")
