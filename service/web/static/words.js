@@ -11,14 +11,12 @@
   var section = document.querySelector(".player[data-bulletin]");
   if (!section || !window.CSS || !window.CSS.highlights || typeof window.Highlight !== "function") { return; }
   var NAME = "bantin-word";
+  // The embed has no prefs.js and sets no cookies (inside a portal they are third-party):
+  // there the switch holds for the visit only.
+  var kept = {};
   var prefs = window.bantinPrefs || {
-    get: function (name) {
-      var m = document.cookie.match(new RegExp("(?:^|; )bantin_" + name + "=([^;]*)"));
-      return m ? decodeURIComponent(m[1]) : null;
-    },
-    set: function (name, value) {
-      document.cookie = "bantin_" + name + "=" + value + ";path=/;max-age=31536000;samesite=lax";
-    }
+    get: function (name) { return kept[name] || null; },
+    set: function (name, value) { kept[name] = value; }
   };
   var times = {};       // sentence number -> [[start s, from, to] in the span's UTF-16 units]
   var timedFor = null;  // the <audio> the times belong to
