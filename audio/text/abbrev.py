@@ -128,6 +128,19 @@ def _without_echo(before: str, said: str) -> str:
     return said
 
 
+# A market index: "VN-Index", "HNX-Index", "VN30-Index", "VNINDEX". The capitals are
+# the exchange's code, spelled like "VN30" ("vê en nờ ba mươi"), never expanded ("VN"
+# is "việt nam" anywhere else); "Index" is said as the English word. A glued mixed-case
+# "VNIndex" is left alone: the audit checks it as an ordinary word that must be said.
+_INDEX_NAME = re.compile(r"(?<![\w-])([A-Z]{2,5})(\d{0,3})(?:-(?i:index)|INDEX)(?![\w])")
+_INDEX_HINT = re.compile(r"(?i:index)")
+
+
+def _index_name(m: re.Match[str]) -> str:
+    letters, digits = m.groups()
+    return f" {spell(letters)}{' ' + digits if digits else ''} index "
+
+
 def abbreviations(text: str, style: Style, domain: str | None = None) -> str:
     """Table abbreviations, ambiguous ones only in context or in the document's domain.
 
@@ -141,6 +154,8 @@ def abbreviations(text: str, style: Style, domain: str | None = None) -> str:
             return m.group()
         return f" {_without_echo(text[max(0, m.start() - 80) : m.start()], said)} "
 
+    if _INDEX_HINT.search(text):
+        text = _INDEX_NAME.sub(_index_name, text)
     text = _abbreviation_re().sub(repl, text)
     if "." not in text:
         return text

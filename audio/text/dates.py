@@ -110,6 +110,14 @@ _HOUR_WORDS_RANGE = re.compile(
 
 
 @cache
+def _measured() -> re.Pattern[str]:
+    """A unit right after a d-m pair: "đêm nay 5-7 độ", "sáng mai 2-3%" are a range of
+    temperatures or rates after a part of the day, not a date."""
+    units = mapping("units", "unit", "spoken")
+    return re.compile(rf"\s?(?:{alternation([*units, 'độ'])})(?![\w²³])")
+
+
+@cache
 def _weekday_abbr() -> re.Pattern[str]:
     alt = alternation(mapping("weekdays", "written", "spoken"))
     return re.compile(rf"(?<![\w])({alt})(?=,?\s*(?:ngày\s+)?\d{{1,2}}/\d{{1,2}})")
@@ -266,6 +274,7 @@ def dates_times(text: str, style: Style) -> str:
             # "mỗi ngày 2-3 lần"; a falling pair ("trong ngày 5-1") is never a count
             or (d <= mo and _PER_DAY.search(before[: ctx.start(1)]))
             or _COUNTED.match(text, m.end())
+            or _measured().match(text, m.end())
         ):
             return m.group()
         return f"{_day_prefix(before)}{read_int(d, style)} tháng {_month(mo, style)}"

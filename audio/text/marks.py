@@ -129,19 +129,22 @@ def _phone(m: re.Match[str]) -> str:
 
 
 # Licence plates: "29B-123.45", "51F1-123.45", "30E-12345", "29LD 123.45", and
-# motorbikes written "29-B1 234.56". The "." is
+# motorbikes written "29-B1 234.56" or with spaces, "62 B1 43207". The "." is
 # not a sentence end and the groups are not quantities: read digit by digit.
 _PLATE = re.compile(
-    r"(?<![\w.,/-])(\d{2})-?([A-ZĐ]{1,2})(\d?)(?:[-\s]|\s?-\s?)"
+    r"(?<![\w.,/-])(\d{2})(?:-|\s)?([A-ZĐ]{1,2})(\d?)(?:[-\s]|\s?-\s?)"
     r"(\d{3}\.\d{2}|\d{4,5})(?![\w]|[.,]\d)"
 )
 
 
 def _plate(m: re.Match[str]) -> str:
     province, letters, series, number = m.groups()
-    if "." not in number and " " in m.group() and "-" not in m.group():
+    loose = "." not in number and not series  # no "B1" and no "123.45": maybe a count
+    if m.group()[2].isspace() and loose:
+        return m.group()  # "lớp 12 A 1234": a spaced plate needs "B1" or "123.45"
+    if loose and " " in m.group() and "-" not in m.group():
         return m.group()  # "29B 1234" alone is too loose to be a plate
-    if m.group()[2] == "-" and "." not in number:
+    if m.group()[2] == "-" and loose:
         return m.group()  # "12-A 1234": only "29-B1 234.56" is written with that dash
     head = " ".join(p for p in (read_digits(province), spell(letters), read_digits(series)) if p)
     return f" {head} {read_digits(number)} "

@@ -261,6 +261,23 @@ def _score_word_after(after: str) -> bool:
     return any(f.group(1).islower() for f in _score_word_anywhere().finditer(clause))
 
 
+def _lead_score(text: str, m: re.Match[str], before: str) -> bool:
+    """"vươn lên dẫn 2-1", "tạm dẫn 1-0": a falling or level pair right after a `lead`
+    word ("dẫn") is the score the side leads by. "Dẫn" is also "guide, bring", so only
+    with nothing between it and the pair, never in a `not_lead` compound ("hướng dẫn"),
+    never a rising pair ("dẫn 2-3 đoàn") or a counted one ("dẫn 5-3 người")."""
+    first, second = m.group(1), m.group(2)
+    return (
+        _SCORE_NUMBER.fullmatch(first) is not None
+        and _SCORE_NUMBER.fullmatch(second) is not None
+        and int(first) >= int(second)
+        and trailing_context("lead").search(before) is not None
+        and trailing_context("not_lead").search(before) is None
+        and not before.rstrip(" ").endswith((",", ":"))
+        and _COUNT_AFTER.match(text, m.end()) is None
+    )
+
+
 def _is_first_score(text: str, m: re.Match[str], gap_ok: bool = False) -> bool:
     """A score context word right before the pair, or a few words before it
     ("thắng Malaysia 2-1", "tỷ số là 2 - 1"). With words in between, the context word
@@ -272,6 +289,8 @@ def _is_first_score(text: str, m: re.Match[str], gap_ok: bool = False) -> bool:
     if _RANGE_WORD.search(before):
         return False
     first, second = m.group(1), m.group(2)
+    if _lead_score(text, m, before):
+        return True
     if (
         _SCORE_NUMBER.fullmatch(first)
         and _SCORE_NUMBER.fullmatch(second)

@@ -38,9 +38,13 @@ def roman_value(numeral: str) -> int | None:
 @cache
 def _roman_re() -> re.Pattern[str]:
     ctx = alternation(words("roman_context", "word"))
+    # The year of a quarter or term is written after "/", "-" or ".": "quý II/2023",
+    # "quý I-2024", "quý III.2022", also after a list: "quý I-II/2024".
+    year = r"(?:\s?/\s?|[-–.](?=(?:19|20)\d\d))(\d{4})(?![\w]|[.,]\d)"
     return re.compile(
-        rf"(?<![\w])((?i:{ctx}))\s+([IVXLCDM]+)(?:\s?/\s?(\d{{4}}))?(?![\w])"
+        rf"(?<![\w])((?i:{ctx}))\s+([IVXLCDM]+)(?:{year})?(?![\w])"
         r"((?:\s*(?:,|và|-|–|đến)\s*[IVXLCDM]+(?![\w]))*)"
+        rf"(?:{year})?"
     )
 
 
@@ -88,7 +92,7 @@ def _loose_roman(text: str, m: re.Match[str], style: Style) -> str:
 def roman_numerals(text: str, style: Style) -> str:
     """"khóa XIV" → "khóa mười bốn", "thứ IV" → "thứ tư"; a lone L, C, D, M stays a letter."""
     def repl(m: re.Match[str]) -> str:
-        ctx, numeral, year, tail = m.groups()
+        ctx, numeral, year, tail, tail_year = m.groups()
         ordinal = ctx.lower().endswith("thứ")
 
         def say(numeral: str) -> str | None:
@@ -107,6 +111,8 @@ def roman_numerals(text: str, style: Style) -> str:
         # a list under the same context word: "khóa XII, XIII", "khóa XIV và XV"
         tail = re.sub(r"\s*[-–]\s*", " đến ", tail or "")  # "thế kỷ XIX-XX"
         tail = _TAIL_NUMERAL.sub(lambda t: say(t.group()) or t.group(), tail)
+        if tail_year:
+            tail += f" năm {read_int(int(tail_year), style)}"
         return f"{ctx} {said}{tail}"
 
     text = _roman_re().sub(repl, text)

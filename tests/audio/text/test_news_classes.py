@@ -210,12 +210,92 @@ CORPUS_ABBREVIATIONS = [
 ]
 
 
+# Classes of the held-out batch rh000-rh123 (NORMALIZER_VERSION 1.4), fixed in 1.5.
+# A score after a leading or score verb is two numbers; a real range keeps "đến".
+LEAD_SCORES = [
+    ("giúp ĐT nữ Việt Nam vươn lên dẫn 2-1 trước Đài Bắc Trung Hoa",
+     "giúp đội tuyển nữ việt nam vươn lên dẫn hai một trước đài bắc trung hoa"),  # rh092
+    ("để đưa Hà Nội vươn lên dẫn 2-1.", "để đưa hà nội vươn lên dẫn hai một."),  # rh101
+    ("Hà Nội tạm dẫn 1-0 sau hiệp một", "hà nội tạm dẫn một không sau hiệp một"),
+    ("Hà Nội bị dẫn 0-2 ở phút 30", "hà nội bị dẫn không hai ở phút ba mươi"),
+    ("dẫn trước 1-0", "dẫn trước một không"),
+    ("Việt Nam thắng 2-0", "việt nam thắng hai không"),
+    ("hai đội hòa 1-1", "hai đội hòa một một"),
+    ("thua 0-3", "thua không ba"),
+    ("gỡ hòa 2-2", "gỡ hòa hai hai"),
+    ("chiến thắng 3-0 trước Indonesia", "chiến thắng ba không trước indonesia"),
+    ("với tỉ số 21-17", "với tỉ số hai mươi mốt mười bảy"),
+    # and what stays a range: a rising or counted pair after "dẫn", ranges elsewhere
+    ("xe đưa đón dẫn 2-3 đoàn khách", "xe đưa đón dẫn hai đến ba đoàn khách"),
+    ("hướng dẫn viên dẫn 3-2 người", "hướng dẫn viên dẫn ba đến hai người"),
+    ("từ 2-3 ngày", "từ hai đến ba ngày"),
+    ("tăng 2-3%", "tăng hai đến ba phần trăm"),
+    ("nhiệt độ 25-27 độ", "nhiệt độ hai mươi lăm đến hai mươi bảy độ"),
+]
+# A market index: the exchange's code spelled, "Index" said as the word.
+INDEX_NAMES = [
+    ("Chỉ số VN-Index đóng cửa tăng", "chỉ số vê en nờ index đóng cửa tăng"),  # rh035
+    ("VN-INDEX giảm 5 điểm", "vê en nờ index giảm năm điểm"),
+    ("VNINDEX giảm", "vê en nờ index giảm"),
+    ("chỉ số HNX-Index tăng", "chỉ số hát en nờ ích xì index tăng"),  # rh038
+    ("VN30-Index tăng", "vê en nờ ba mươi index tăng"),
+    ("sàn UPCoM-Index giảm", "sàn upcom index giảm"),  # a mixed-case name stays a word
+    ("kinh tế VN tăng trưởng", "kinh tế việt nam tăng trưởng"),  # "VN" alone is expanded
+    ("rổ VN30 tăng", "rổ vê en nờ ba mươi tăng"),
+]
+# A part of the day with nay/mai/qua before a date: "ngày" and the date, never a range.
+PART_OF_DAY_DATES = [
+    ("Đêm nay và sáng mai 2-9 có mưa", "đêm nay và sáng mai ngày hai tháng chín có mưa"),
+    ("đêm nay 15/6 trời rét", "đêm nay ngày mười lăm tháng sáu trời rét"),
+    ("chiều qua 3-10, đoàn", "chiều qua ngày ba tháng mười, đoàn"),
+    ("tối mai 3/10 khai mạc", "tối mai ngày ba tháng mười khai mạc"),
+    ("rạng sáng nay 5-6 có mưa", "rạng sáng nay ngày năm tháng sáu có mưa"),
+    ("chiều mai 20.10 bế mạc", "chiều mai ngày hai mươi tháng mười bế mạc"),
+    ("sáng 28/1 đoàn", "sáng ngày hai mươi tám tháng một đoàn"),
+    ("sáng sớm 28-5 có mưa", "sáng sớm ngày hai mươi tám tháng năm có mưa"),
+    ("sáng hôm sau 3-10, đoàn", "sáng hôm sau ngày ba tháng mười, đoàn"),
+    # a unit after the pair: temperatures or rain amounts, not a date
+    ("nhiệt độ thấp nhất đêm nay 5-7 độ", "nhiệt độ thấp nhất đêm nay năm đến bảy độ"),
+    ("sáng nay 2-3 độ C", "sáng nay hai đến ba độ xê"),
+    ("sáng mai có mưa 20-50 mm", "sáng mai có mưa hai mươi đến năm mươi mi li mét"),
+]
+# The year of a quarter or month after "/", "-" or ".": "năm" before it.
+PERIOD_YEARS = [
+    ("Tính chung trong quý I-2024, xuất khẩu",
+     "tính chung trong quý một năm hai nghìn không trăm hai mươi tư, xuất khẩu"),  # rh024
+    ("quý II/2023 tăng", "quý hai năm hai nghìn không trăm hai mươi ba tăng"),
+    ("quý III.2022 tăng", "quý ba năm hai nghìn không trăm hai mươi hai tăng"),
+    ("quý I-II/2024", "quý một đến hai năm hai nghìn không trăm hai mươi tư"),
+    ("quý 1-2024", "quý một năm hai nghìn không trăm hai mươi tư"),
+    ("tháng 4-2024", "tháng tư năm hai nghìn không trăm hai mươi tư"),
+    ("tháng 4/2018", "tháng tư năm hai nghìn không trăm mười tám"),
+    # no year: as before
+    ("quý IV", "quý bốn"),
+    ("quý I, II", "quý một, hai"),
+    ("thế kỷ XIX-XX", "thế kỷ mười chín đến hai mươi"),
+]
+# Licence plates digit by digit, spaced as well as joined, where the shape says so.
+SPACED_PLATES = [
+    ("xe mô tô biển kiểm soát 62 B1 43207 do",
+     "xe mô tô biển kiểm soát sáu hai bê một bốn ba hai không bảy do"),  # rh120
+    ("xe 62B1 43207 bỏ chạy", "xe sáu hai bê một bốn ba hai không bảy bỏ chạy"),
+    ("xe 62B1-43207 bỏ chạy", "xe sáu hai bê một bốn ba hai không bảy bỏ chạy"),
+    ("biển số 51F-123.45", "biển số năm một ép một hai ba bốn năm"),
+    ("xe 30A 123.45 chạy", "xe ba không a một hai ba bốn năm chạy"),
+    ("xe 30 A 123.45 chạy", "xe ba không a một hai ba bốn năm chạy"),
+    ("xe 29-B1 23456 chạy", "xe hai chín bê một hai ba bốn năm sáu chạy"),
+    # a single letter and no dot: too loose to be a plate
+    ("có 29 B 12345", "có hai mươi chín bê mười hai nghìn ba trăm bốn mươi lăm"),
+    ("12-A 1234", "mười hai a một nghìn hai trăm ba mươi tư"),
+]
+
 @pytest.mark.parametrize(
     ("written", "spoken"),
     DOMAIN_ABBREVIATIONS + UNITS + DOTTED_DATES + TIMES + SCORES + MONTH_RANGES
     + SET_SCORES + BARE_UNITS + BRACKET_DATES + MORE_TIMES + MONEY_PER_UNIT + ROMAN_NUMERALS
     + MORE_ABBREVIATIONS + ENGLISH_DECIMALS + MORE_DATES + LISTS_AND_SCORES
-    + CORPUS_ABBREVIATIONS,
+    + CORPUS_ABBREVIATIONS + LEAD_SCORES + INDEX_NAMES + PART_OF_DAY_DATES + PERIOD_YEARS
+    + SPACED_PLATES,
 )
 def test_class(written: str, spoken: str) -> None:
     result = normalize(written)

@@ -36,8 +36,9 @@ MIN_ACCURACY = {
     # rh000-rh123, written from the conventions and measured once at 1.4: 104/124 as first
     # annotated, 114/124 (0.919) after eleven annotations were brought to the corpus's own
     # "sáng/chiều/đêm + date -> ngày" choice (tests/data/normalize/README.md); the ten
-    # failures were not handed over before this measurement
-    "heldout-1.4": 0.91,
+    # failures were not handed over before this measurement. 121/124 (0.976) at 1.5, once
+    # they had been handed over and their classes fixed (no longer held out since then)
+    "heldout-1.4": 0.975,
 }
 
 
