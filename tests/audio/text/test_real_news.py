@@ -39,6 +39,10 @@ MIN_ACCURACY = {
     # failures were not handed over before this measurement. 121/124 (0.976) at 1.5, once
     # they had been handed over and their classes fixed (no longer held out since then)
     "heldout-1.4": 0.975,
+    # rk000-rk175, written from the conventions by someone who never saw the normalizer's
+    # output for them, measured once at 1.5: 152/176 (0.864); 157/176 (0.892) after five
+    # letter names were brought to letters.tsv ("D" is "dê", "N" is "en nờ")
+    "heldout-1.5": 0.89,
 }
 
 
@@ -55,6 +59,7 @@ def test_corpus_shape() -> None:
     assert {r["annotation"] for r in ROWS} == set(MIN_ACCURACY)
     assert sum(r["annotation"] == "independent" for r in ROWS) >= 236
     assert sum(r["annotation"] == "heldout-1.4" for r in ROWS) >= 124
+    assert sum(r["annotation"] == "heldout-1.5" for r in ROWS) >= 176
     assert len({r["id"] for r in ROWS}) == len(ROWS)
     assert len({r["input"] for r in ROWS}) == len(ROWS)
     for r in ROWS:
