@@ -33,6 +33,9 @@ _COUNTED = re.compile(
     r"\s*(?:lần|giờ|tiếng|phút|ca|người|bữa|chuyến|liều|viên|cốc|ly|ngày|tuần|tháng|năm)(?!\w)",
     re.IGNORECASE,
 )
+# "Ngày 19-2 (giờ địa phương)", "sáng 5-3 (giờ Việt Nam)": the time zone of the date,
+# not "giờ" counted after a range.
+_TIME_ZONE_UPPER = re.compile(r"\s*giờ\s+(?:(?i:địa\s+phương|quốc\s+tế|miền)|[A-ZĐ])")
 _CLOCK = re.compile(
     rf"{_B}(\d{{1,2}})(?:[hg:](\d{{2}})(?::(\d{{2}}))?|h(?:\s?(\d{{2}})\s?(?:p|ph|phút)\b)?)'?"
     r"(?![\w/]|[.,:]\d)"
@@ -99,6 +102,24 @@ _SCALE = re.compile(r"(?:^|\W)(?:tỷ|tỉ)\s+lệ\s*$", re.IGNORECASE)
 # "ngày 22 và 23/11", "các ngày 5, 6 và 7/8": "ngày" is said once for the whole list.
 _DAY_WORD = re.compile(
     r"(?:^|\W)(ngày|mùng|mồng)(?:\s+\d{1,2}\s*(?:,|và)\s*)*\s*$", re.IGNORECASE
+)
+# "2 ngày 21 và 22-9", "các ngày 5, 6 và 7-8": the days listed before a dash date.
+_DAY_LIST_TAIL = re.compile(r"(?<![\w.,/-])\d{1,2}\s*(?:,|và)\s*$")
+# "trong đó 8 và 9/7 là …": a list of days before a date with no "ngày" before it; the
+# list is said "ngày tám và chín tháng bảy", "ngày" once, before the first day.
+_BARE_DAY_LIST = re.compile(
+    r"(?<![\w.,/-])(?=\d{1,2}(?:\s*,\s*\d{1,2})*\s*(?:,|và)\s*(\d{1,2})/(\d{1,2})"
+    r"(?![\w/]|[.,]\d))"
+)
+#: A rank out of a total, "xếp thứ 6/112", "đứng thứ 3/63 tỉnh", "hạng 2/10": never a
+#: date nor a fraction, always "trên" ("thứ 6/12" alone may be a weekday and a date).
+RANK_BEFORE = re.compile(
+    r"(?:^|\W)(?:(?:xếp|đứng|về|vị\s+trí|xếp\s+hạng)\s+thứ|hạng)\s*$", re.IGNORECASE
+)
+# "SEA Games 32-2023", "ASIAD 19-2023": an edition number and its year.
+_EDITION_YEAR = re.compile(
+    r"(?<![\w])((?i:games|a si át|asiad|olympic|paralympic|world cup|euro)\s+)"
+    r"(\d{1,2})\s?[-–/]\s?((?:19|20)\d{2})(?![\w/]|[.,]\d)"
 )
 _MONTH_WORD = re.compile(r"(?:^|\W)(tháng|quý|tuần)\s*$", re.IGNORECASE)
 # "ngày 28/ 7": a stray space after the slash of a date.
@@ -216,14 +237,32 @@ def dates_times(text: str, style: Style) -> str:
             f" năm {read_int(int(y), style)}"
         )
 
+    if "-" in text or "–" in text or "/" in text:
+        text = _EDITION_YEAR.sub(
+            lambda m: f"{m[1]}{m[2]} năm {read_int(int(m[3]), style)}", text
+        )
     text = _MONTH_RANGE_YEAR.sub(month_range, text)
     text = _MONTH_YEAR.sub(month_year, text)
     counted = leading_context("count")
     address_ctx = trailing_context("address")
 
+    def bare_day_list(m: re.Match[str]) -> str:
+        d, mo = int(m.group(1)), int(m.group(2))
+        before = text[max(0, m.start() - 24) : m.start()]
+        if (
+            not _valid(d, mo)
+            or _DAY_WORD.search(before)
+            or RANK_BEFORE.search(before)
+            or not (d > mo or date_ctx.search(before))
+        ):
+            return ""
+        return "ngày "
+
     def day_month(m: re.Match[str]) -> str:
         d, mo = int(m.group(1)), int(m.group(2))
         before = text[max(0, m.start() - 24) : m.start()]
+        if RANK_BEFORE.search(before):
+            return m.group()  # "xếp thứ 3/12": a rank, read "trên" by the fraction stage
         # An improper fraction ("15/7") is far less likely in news than a date.
         improper = d > mo and (d, mo) != (24, 7)  # "24/7" is round the clock
         in_context = date_ctx.search(before) is not None
@@ -241,6 +280,8 @@ def dates_times(text: str, style: Style) -> str:
             if date_ctx.search(text[max(0, m.start() - 24) : m.start()]) else m.group(),
             text,
         )
+    if "/" in text and ("và" in text or "," in text):
+        text = _BARE_DAY_LIST.sub(bare_day_list, text)
     text = _DAY_MONTH.sub(day_month, text)
 
     def dot_date(m: re.Match[str]) -> str:
@@ -267,19 +308,26 @@ def dates_times(text: str, style: Style) -> str:
         before = text[max(0, m.start() - 60) : m.start()]
         while (listed := _DATE_LIST_TAIL.search(before)) is not None:  # "30-4 và 1-5"
             before = before[: listed.start()]
-        ctx = dash_ctx.search(before)
+        days = before
+        while (day := _DAY_LIST_TAIL.search(days)) is not None:  # "ngày 21 và 22-9"
+            days = days[: day.start()]
+        ctx = dash_ctx.search(before) or (
+            dash_ctx.search(days) if days != before and _DAY_WORD.search(before) else None
+        )
         if (
             not _valid(d, mo)
             or ctx is None
             # "mỗi ngày 2-3 lần"; a falling pair ("trong ngày 5-1") is never a count
             or (d <= mo and _PER_DAY.search(before[: ctx.start(1)]))
-            or _COUNTED.match(text, m.end())
+            or (_COUNTED.match(text, m.end()) and not _TIME_ZONE_UPPER.match(text, m.end()))
             or _measured().match(text, m.end())
         ):
             return m.group()
         return f"{_day_prefix(before)}{read_int(d, style)} tháng {_month(mo, style)}"
 
     text = _DAY_MONTH_DASH.sub(dash_day_month, text)
+    if "giây" in text:
+        text = _SECONDS_HUNDREDTHS.sub(lambda m: _seconds_hundredths(m, style), text)
     if ":" in text:
         text = _RACE_TIME.sub(lambda m: _race_time(m, style), text)
     if _HOUR_G_HINT.search(text):
@@ -289,6 +337,17 @@ def dates_times(text: str, style: Style) -> str:
     text = _ZERO_MINUTES.sub(r"\1 giờ", text)
     text = _CLOCK_RANGE.sub(lambda m: _clock_range(m, style), text)
     return _CLOCK.sub(lambda m: _clock(m, style), text)
+
+
+# "20 giây 07", "10 giây 37", "2 phút 27 giây 37": the number after "giây" is the
+# hundredths, so its zero is said ("hai mươi giây không bảy"); "giây 07 phút" is not one.
+_SECONDS_HUNDREDTHS = re.compile(
+    r"(?<![\w.,])(\d{1,2})\s+giây\s+(\d{2})(?![\w]|[.,:]\d|\s*(?:phút|giây|giờ)(?!\w))"
+)
+
+
+def _seconds_hundredths(m: re.Match[str], style: Style) -> str:
+    return f"{read_int(int(m[1]), style)} giây {read_fraction_digits(m[2], style)}"
 
 
 def _hour_g(text: str, m: re.Match[str]) -> str:

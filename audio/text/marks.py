@@ -53,9 +53,25 @@ def _bracket_acronym(m: re.Match[str]) -> str:
     return m.group() if m.group(1) in abbreviation_index() else " "
 
 
+# A race time written with the seconds mark: "10”37", "(11”45)", "1'58”38" (athletics
+# and swimming results). The mark is a quote a later step would drop, leaving two bare
+# numbers: it is "giây", the hundredths after it are read by `dates._SECONDS_HUNDREDTHS`.
+_SECONDS_MARK = re.compile(
+    r"(?<![\w.,'’′])(?:(\d{1,2})['’′])?(\d{1,2})(?:[”\"″]|’’|'')(\d{2})(?![\w”\"″'’]|[.,]\d)"
+)
+
+
+def _seconds_mark(m: re.Match[str]) -> str:
+    minutes, seconds, hundredths = m.groups()
+    head = f"{minutes} phút " if minutes is not None else ""
+    return f"{head}{seconds} giây {hundredths}"
+
+
 def silent_marks(text: str, style: Style) -> str:
     """Marks a reader sees but an announcer does not say: "./.", quotes, bullets, brackets."""
     text = _END_MARK.sub(".", text)
+    if any(mark in text for mark in ("”", '"', "″", "’’", "''")):
+        text = _SECONDS_MARK.sub(_seconds_mark, text)
     if "(" in text:
         text = _BRACKET_ACRONYM.sub(_bracket_acronym, text)
     if "(" in text and "." in text:
@@ -184,8 +200,11 @@ def _context_digits(text: str) -> str:
 
 
 _ISSUER = r"[A-ZĐ][A-Za-zĐđ]{0,9}\d{0,3}"
+# Parts of the issuer's code: "QĐ-UBND", "STP-XD&KTVBQPPL", and the spaced dash some
+# portals type, "5380/QĐ - UBND" (only before a part in capitals: "12/QĐ - Theo" ends).
+_ISSUER_PART = rf"(?:[-/.&]{_ISSUER}|\s[-–]\s[A-ZĐ][A-ZĐ&]{{1,11}}\d{{0,3}}(?![\w]))"
 _DOC_CODE = re.compile(
-    rf"(?<![\w/.,-])(\d{{1,6}})(?:/(\d{{4}}))?\s?[-/]\s?({_ISSUER}(?:[-/.]{_ISSUER})*)(?![\w/])"
+    rf"(?<![\w/.,-])(\d{{1,6}})(?:/(\d{{4}}))?\s?[-/]\s?({_ISSUER}{_ISSUER_PART}*)(?![\w/&])"
 )
 
 
@@ -225,7 +244,7 @@ def protected_spans(text: str, style: Style) -> str:
 
     def doc(m: re.Match[str]) -> str:
         number, year, suffix = m.groups()
-        parts = re.split(r"[-/.]", suffix)
+        parts = re.split(r"\s?[-/.&–]\s?", suffix)
         if len(parts) == 1 and not year and parts[0].rstrip("0123456789") not in doc_types:
             return m.group()
         said = read_integer_string(number, style)

@@ -19,6 +19,7 @@ from audio.text.data_files import (
     trailing_context,
     words,
 )
+from audio.text.dates import RANK_BEFORE
 from audio.text.numbers import (
     NUM,
     Style,
@@ -28,6 +29,7 @@ from audio.text.numbers import (
     read_fraction_digits,
     read_int,
     read_number,
+    read_ordinal,
 )
 
 _B = r"(?<![\w.,/])"
@@ -97,14 +99,41 @@ def _english(written: str, style: Style) -> str:
     return f"{said} phẩy {read_fraction_digits(cents, style)}" if cents else said
 
 
+@cache
+def _codes() -> tuple[str, ...]:
+    """The codes `data/currencies.tsv` reads by name with no amount (`alone` is "yes":
+    "USD", "EUR", "KRW"; not "CAD", also the design software)."""
+    return tuple(r["symbol"] for r in rows("currencies") if r["alone"] == "yes")
+
+
+@cache
+def _code_alone_re() -> re.Pattern[str]:
+    """A currency code with no amount ("đồng EUR", "tỷ giá USD tăng"): news reads
+    it by its name, never letter by letter."""
+    return re.compile(rf"(?<![\w/.-])({alternation(_codes())})(?![\w/.-])")
+
+
+def _codes_alone(text: str) -> str:
+    if not any(code in text for code in _codes()):  # most sentences name no currency
+        return text
+    return _code_alone_re().sub(lambda m: _code_alone(text, m), text)
+
+
+def _code_alone(text: str, m: re.Match[str]) -> str:
+    said = mapping("currencies", "symbol", "spoken")[m.group(1)]
+    if text[: m.start()].rstrip().lower().endswith(said.lower()):
+        return ""  # "đồng VND" is said "đồng" once
+    return said
+
+
 def money(text: str, style: Style) -> str:
     """'$250', '500.000đ', '1.200 USD', '2 triệu VNĐ/người' with the amount read first;
-    a currency pair "USD/VND" is "đô la Mỹ trên đồng"."""
+    a currency pair "USD/VND" is "đô la Mỹ trên đồng"; a code alone by its name."""
     spoken = mapping("currencies", "symbol", "spoken")
     if "/" in text:
         text = _pair_re().sub(lambda m: f"{spoken[m.group(1)]} trên {spoken[m.group(2)]}", text)
     if not has_digit(text):
-        return text
+        return _codes_alone(text)
     pats = _patterns()
 
     def pre(m: re.Match[str]) -> str:
@@ -122,7 +151,8 @@ def money(text: str, style: Style) -> str:
     text = _ENGLISH_SUFFIX.sub(lambda m: f"{_english(m[1], style)} {spoken[m[2]]}", text)
     text = pats["money_prefix"].sub(pre, text)
     text = pats["money_suffix"].sub(suf, text)
-    return pats["rate_after_word"].sub(lambda m: f"{m.group(1)}{_rate(m.group(2))}", text)
+    text = pats["rate_after_word"].sub(lambda m: f"{m.group(1)}{_rate(m.group(2))}", text)
+    return _codes_alone(text)
 
 
 # A height "1m75", "1m8", "2m05": metres, then the centimetres as a number ("1m2" and
@@ -179,6 +209,17 @@ def _bare_units(text: str) -> str:
     return _bare_unit_re().sub(lambda m: f" {names[m.group(1)]} ", text)
 
 
+@cache
+def _times_re() -> re.Pattern[str]:
+    """"4x100m", "4 x 400 m", "3×3 m": a count times a measured quantity (a relay, a
+    size), said "nhân"; the measured side is read by the unit pattern afterwards."""
+    units = alternation(mapping("units", "unit", "spoken"))
+    return re.compile(rf"{_B}(\d{{1,3}})\s?[xX×]\s?(?={NUM}\s?(?:{units})(?![\w²³]))")
+
+
+_TIMES_HINT = re.compile(r"\d\s?[xX×]\s?\d")  # "x" alone is in most sentences ("xã")
+
+
 def units(text: str, style: Style) -> str:
     """'5 km', '-5°C', '3,5%', '8%/năm', '120 m2': quantity, Vietnamese unit name, rate;
     then a unit left without a number ("mỗi kWh", "… đồng một kWh.")."""
@@ -186,6 +227,8 @@ def units(text: str, style: Style) -> str:
         text = _word_rate_re().sub(_word_rate, text) if "/" in text else text
         return _bare_units(text)
     names = mapping("units", "unit", "spoken")
+    if _TIMES_HINT.search(text):
+        text = _times_re().sub(lambda m: f"{read_int(int(m[1]), style)} nhân ", text)
     text = _HEIGHT.sub(lambda m: _height(m, style), text)
 
     if "/" in text:  # blood pressure "120/80 mmHg": two readings, "trên"
@@ -349,6 +392,13 @@ def _tennis_set(a: int, b: int) -> bool:
     return (high == 6 and low <= 4) or (high == 7 and low in (5, 6))
 
 
+def _rally_set(a: int, b: int) -> bool:
+    """A finished rally-point game (table tennis 11, badminton 21 capped at 30,
+    volleyball 25 or 15): the winner has at least 11 and leads by two, or 30-29."""
+    high, low = max(a, b), min(a, b)
+    return 11 <= high <= 40 and (high - low >= 2 or (high, low) == (30, 29))
+
+
 # "6/4, 6/4", "6-4, 3-6 và 7-6": a list of set scores (dates took none of them yet:
 # this stage runs first, since "6/4" would otherwise be the sixth of April).
 _SET_PAIR = r"\d{1,2}\s?[-–/]\s?\d{1,2}"
@@ -380,7 +430,10 @@ def set_scores(text: str, style: Style) -> str:
     def listed(m: re.Match[str]) -> str:
         pairs = [(int(a), int(b)) for a, b in _ONE_PAIR.findall(m.group())]
         before = text[max(0, m.start() - 160) : m.start()]
-        if not all(_tennis_set(a, b) for a, b in pairs) or date_ctx.search(before[-24:]):
+        finished = all(_tennis_set(a, b) for a, b in pairs) or all(
+            _rally_set(a, b) for a, b in pairs
+        )
+        if not finished or date_ctx.search(before[-24:]):
             return m.group()
         if not (_PAIR_BEFORE.search(before) or _score_word_before(before)):
             return m.group()
@@ -388,11 +441,49 @@ def set_scores(text: str, style: Style) -> str:
 
     if _LIST_HINT.search(text):
         text = _SET_LIST.sub(listed, text)
-    if not any(w in text for w in ("set", "Set", "SET", "ván", "Ván")):
+    if not any(w in text for w in ("set", "Set", "SET", "ván", "Ván", "hiệp", "Hiệp")):
         return text
-    return _SET_NAMED.sub(
+    text = _SET_NAMED.sub(
         lambda m: f"{m.group(1)}{read_int(int(m[2]), style)} {read_int(int(m[3]), style)}", text
     )
+    return _slash_scores(text, style) if "/" in text else text
+
+
+# A game or set sentence ("ở ván 2", "set đấu thứ hai", "hiệp 1"): its points are
+# written "20/20", "23/21", "(8/4)" as often as "21-19".
+_GAME_WORD = re.compile(
+    r"(?:^|[^\w])(?:set|ván(?!\s+(?:gỗ|ép|khuôn|sàn|lướt|trượt))"
+    r"|hiệp(?!\s+(?:hội|định|ước|sĩ|thương|lực|đồng|y)))(?!\w)",
+    re.IGNORECASE,
+)
+_SLASH_PAIR = re.compile(r"(?<![\w.,/-])(\d{1,2})/(\d{1,2})(?![\w/]|[.,]\d)")
+_NOT_DATE_WORDS = frozenset(("và", "từ", "đến", "tới", "sau", "trước", "hết"))
+
+
+def _slash_scores(text: str, style: Style) -> str:
+    """Points "a/b" in a game or set sentence, said as two numbers like "2-0" ("cân bằng
+    20/20", "thắng 23/21 ở ván 2", "cách biệt 4 điểm (8/4)"): only with a score or set
+    word in the sentence, never right after a date word ("ngày 30/9"), never counted
+    ("3/4 số hộ") and never a rank ("xếp thứ 3/12")."""
+    game = [g for g in _GAME_WORD.finditer(text) if g.group().strip(" ,").islower()
+            or not text[: g.start()].strip()]
+    if not game:
+        return text
+    date_ctx = trailing_context("date")
+    counted = leading_context("count")
+
+    def repl(m: re.Match[str]) -> str:
+        before = text[max(0, m.start() - 160) : m.start()]
+        near = date_ctx.search(before[-24:])
+        if near is not None and near.group(1).lower() not in _NOT_DATE_WORDS:
+            return m.group()
+        if counted.match(text, m.end()) or RANK_BEFORE.search(before[-20:]):
+            return m.group()
+        if not (_score_word_before(before) or _score_word_after(text[m.end() : m.end() + 80])):
+            return m.group()
+        return f"{read_int(int(m[1]), style)} {read_int(int(m[2]), style)}"
+
+    return _SLASH_PAIR.sub(repl, text)
 
 
 # What is left of "a:b" after clock times: a map scale or ratio ("1:1000", "1:500.000"),
@@ -432,8 +523,12 @@ def fractions(text: str, style: Style) -> str:
             return m.group()
         # "24/7", "63/63 tỉnh", "10/12 huyện", "46/132": x out of y, said "trên";
         # news writes true fractions with a one-digit numerator ("2/3", "1/10").
+        rank = RANK_BEFORE.search(text[max(0, m.start() - 20) : m.start()])
+        if rank is not None and rank.group().rstrip().lower().endswith("thứ"):
+            return f"{read_ordinal(a, style)} trên {read_int(b, style)}"  # "thứ nhất trên 63"
         if (
-            (a, b) == (24, 7)
+            rank is not None
+            or (a, b) == (24, 7)
             or _SCALE_WORD.search(text[max(0, m.start() - 20) : m.start()])
             or a == b
             or a >= 10

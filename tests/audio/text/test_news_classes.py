@@ -289,13 +289,143 @@ SPACED_PLATES = [
     ("12-A 1234", "mười hai a một nghìn hai trăm ba mươi tư"),
 ]
 
+# The classes of the second held-out batch (rk000-rk175), each with negative cases
+# that must keep reading as before.
+TIME_ZONE_DATES = [
+    ("Ngày 19-2 (giờ địa phương), ông Trump",
+     "ngày mười chín tháng hai giờ địa phương, ông trump"),  # rk014
+    ("sáng 5-3 (giờ Việt Nam) đã diễn ra", "sáng ngày năm tháng ba giờ việt nam đã diễn ra"),
+    ("tối 20-11 (giờ Hà Nội)", "tối ngày hai mươi tháng mười một giờ hà nội"),
+    ("Ngày 19/2 (giờ địa phương)", "ngày mười chín tháng hai giờ địa phương"),
+    # a counted "giờ" after a range stays a range
+    ("mỗi ngày 2-3 giờ", "mỗi ngày hai đến ba giờ"),
+    ("trong ngày 5-6 giờ liền", "trong ngày năm đến sáu giờ liền"),
+]
+CURRENCY_NAMES = [
+    ("lạm phát khu vực đồng EUR tiếp tục giảm", "lạm phát khu vực đồng ơ rô tiếp tục giảm"),
+    ("tỷ giá USD hôm nay tăng", "tỷ giá đô la mỹ hôm nay tăng"),
+    ("đồng JPY mất giá", "đồng yên nhật mất giá"),
+    ("giá KRW và THB", "giá won hàn quốc và bạt thái"),
+    ("đồng VND ổn định", "đồng ổn định"),
+    ("100 KRW", "một trăm won hàn quốc"),
+    ("2.000 THB", "hai nghìn bạt thái"),
+    ("5 triệu SGD", "năm triệu đô la singapore"),
+    # as before: an amount and a pair
+    ("50 EUR", "năm mươi ơ rô"),
+    ("tỷ giá EUR/USD", "tỷ giá ơ rô trên đô la mỹ"),
+    # a code that is also another acronym is a currency only with an amount
+    ("phần mềm CAD", "phần mềm xê a dê"),
+    ("1 CAD đổi được", "một đô la canada đổi được"),
+]
+SPORT_EVENTS = [
+    ("lập kỷ lục SEA Games.", "lập kỷ lục sea games."),  # rk042
+    ("tại SEA Games 31", "tại sea games ba mươi mốt"),
+    ("SEA GAMES 33 khai mạc", "sea games ba mươi ba khai mạc"),
+    ("Tại SEA Games 32-2023, vô địch", "tại sea games ba mươi hai năm hai nghìn không trăm"
+     " hai mươi ba, vô địch"),  # rk037
+    ("Tại ASIAD 19, chung kết", "tại a si át mười chín, chung kết"),  # rk047
+    ("tham dự Paralympic Tokyo", "tham dự paralympic tokyo"),
+    # "SEA" alone is letters, as before
+    ("khu vực SEA", "khu vực ét e a"),
+]
+RACE_TIMES = [
+    ("Soraoat Dabbang (10”37).", "soraoat dabbang mười giây ba mươi bảy."),  # rk037
+    ("với thành tích 11”61 một lần nữa", "với thành tích mười một giây sáu mươi mốt một lần nữa"),
+    ('chạy 10"37 ở chung kết', "chạy mười giây ba mươi bảy ở chung kết"),
+    ("chạy 10’’37 ở chung kết", "chạy mười giây ba mươi bảy ở chung kết"),
+    ("về đích sau 1'58”38", "về đích sau một phút năm mươi tám giây ba mươi tám"),
+    ("với 20 giây 07, phá kỷ lục", "với hai mươi giây không bảy, phá kỷ lục"),  # rk040
+    ("thời gian 10 giây 17", "thời gian mười giây mười bảy"),
+    ("với thời gian 2 phút 27 giây 37, lập",
+     "với thời gian hai phút hai mươi bảy giây ba mươi bảy, lập"),
+    # a quoted number, screen sizes, "giây" then minutes: as before
+    ('màn hình 15" và 17"', "màn hình mười lăm và mười bảy"),
+    ("sau 30 giây 05 phút", "sau ba mươi giây năm phút"),
+]
+MEDALS = [
+    ("Cô giành HC vàng 50m", "cô giành huy chương vàng năm mươi mét"),  # rk042
+    ("2 HC bạc và 3 HC đồng", "hai huy chương bạc và ba huy chương đồng"),
+    ("tấm HC Vàng đầu tiên", "tấm huy chương vàng đầu tiên"),
+    ("giành 5 HCV, 2 HCB, 1 HCĐ",
+     "giành năm huy chương vàng, hai huy chương bạc, một huy chương đồng"),
+]
+RELAYS = [
+    ("tiếp sức (4x100m tự do nam)", "tiếp sức bốn nhân một trăm mét tự do nam"),  # rk043
+    ("tiếp sức 4 x 400 m nữ", "tiếp sức bốn nhân bốn trăm mét nữ"),
+    ("tiếp sức 4×200m", "tiếp sức bốn nhân hai trăm mét"),
+    ("phòng 3x4m", "phòng ba nhân bốn mét"),
+    ("nội dung 4X100m", "nội dung bốn nhân một trăm mét"),
+    # no unit after: left as written before (the "x" is a letter)
+    ("sân 5x5", "sân năm x năm"),
+]
+SLASH_GAME_SCORES = [
+    ("ở ván 2, tạo cách biệt 4 điểm (8/4) và", "ở ván hai, tạo cách biệt bốn điểm tám bốn và"),
+    ("cân bằng 20/20 sau đó thắng 23/21 ở ván 2",
+     "cân bằng hai mươi hai mươi sau đó thắng hai mươi ba hai mươi mốt ở ván hai"),
+    ("hiệp 1 kết thúc với tỷ số 25/20", "hiệp một kết thúc với tỷ số hai mươi lăm hai mươi"),
+    ("thắng ván 1 với 21/19 và 21/17",
+     "thắng ván một với hai mươi mốt mười chín và hai mươi mốt mười bảy"),
+    # rally-point games listed after the match score, like tennis sets
+    ("thắng 3-1 (25/20, 23/25, 25/18, 25/21)",
+     "thắng ba một hai mươi lăm hai mươi, hai mươi ba hai mươi lăm, hai mươi lăm mười tám,"
+     " hai mươi lăm hai mươi mốt"),
+    ("thắng 3-0 (11/9, 11/7, 11/5)", "thắng ba không mười một chín, mười một bảy, mười một năm"),
+    ("ngày 11/9, 11/7", "ngày mười một tháng chín, ngày mười một tháng bảy"),
+    # a date in a game sentence, a fraction or a date anywhere else: as before
+    ("Ngày 30/9, ở ván 2 cô thắng", "ngày ba mươi tháng chín, ở ván hai cô thắng"),
+    ("Ván đấu thứ hai diễn ra ngày 8/4", "ván đấu thứ hai diễn ra ngày tám tháng tư"),
+    ("thắng 3/4 số trận", "thắng ba phần tư số trận"),
+    ("(19/22 quận huyện)", "mười chín trên hai mươi hai quận huyện"),
+]
+RANKS = [
+    ("giúp đoàn Việt Nam xếp thứ 6/112", "giúp đoàn việt nam xếp thứ sáu trên một trăm mười hai"),
+    ("đứng thứ 3/63 tỉnh", "đứng thứ ba trên sáu mươi ba tỉnh"),
+    ("đứng thứ 3/12 toàn quốc", "đứng thứ ba trên mười hai toàn quốc"),
+    ("xếp hạng 2/10", "xếp hạng hai trên mười"),
+    ("xếp thứ 1/63 tỉnh", "xếp thứ nhất trên sáu mươi ba tỉnh"),
+    ("đứng thứ 4/63", "đứng thứ tư trên sáu mươi ba"),
+    # no rank word: a fraction as before
+    ("3/4 số hộ", "ba phần tư số hộ"),
+]
+DAY_LISTS = [
+    ("trong 2 ngày 21 và 22-9 dưới hình thức",
+     "trong hai ngày hai mươi mốt và hai mươi hai tháng chín dưới hình thức"),  # rk127
+    ("trong đó 8 và 9/7 là hai ngày thi", "trong đó ngày tám và chín tháng bảy là hai ngày thi"),
+    ("các ngày 5, 6 và 7-8", "các ngày năm, sáu và bảy tháng tám"),
+    ("ngày 22 và 23/11", "ngày hai mươi hai và hai mươi ba tháng mười một"),
+    # a count and a range, not days: as before
+    ("có 3 và 4-5 người", "có ba và bốn đến năm người"),
+]
+PROGRAMME_ABBREVIATIONS = [
+    ("Ban chỉ đạo các Chương trình MTQG tỉnh",
+     "ban chỉ đạo các chương trình mục tiêu quốc gia tỉnh"),  # rk168
+    ("thực hiện CTMTQG giảm nghèo", "thực hiện chương trình mục tiêu quốc gia giảm nghèo"),
+    ("chương trình MTQG GNBV", "chương trình mục tiêu quốc gia giảm nghèo bền vững"),
+    ("22 xã đạt chuẩn NTM", "hai mươi hai xã đạt chuẩn nông thôn mới"),
+    ("vốn NSNN và NSĐP", "vốn ngân sách nhà nước và ngân sách địa phương"),
+    ("phát triển KTTT, HTX và THT", "phát triển kinh tế tập thể, hợp tác xã và tổ hợp tác"),
+    ("giải VĐQG", "giải vô địch quốc gia"),
+]
+SPACED_DOCUMENT_CODES = [
+    ("ký Quyết định số 5380/QĐ - UBND về việc",
+     "ký quyết định số năm nghìn ba trăm tám mươi về việc"),  # rk169
+    ("Công văn số 806/STP-XD&KTVBQPPL ngày 09/5/2017",
+     "công văn số tám trăm linh sáu ngày chín tháng năm năm hai nghìn không trăm mười bảy"),
+    ("Tờ trình số 209/TTr-SNN ngày 11/5", "tờ trình số hai trăm linh chín ngày mười một tháng năm"),
+    ("Văn bản 12/UBND - KT", "văn bản mười hai"),
+    # a spaced dash before a word in lower case or a name ends the code
+    ("Quyết định 12/QĐ - Theo đó", "quyết định mười hai, theo đó"),
+]
+
 @pytest.mark.parametrize(
     ("written", "spoken"),
     DOMAIN_ABBREVIATIONS + UNITS + DOTTED_DATES + TIMES + SCORES + MONTH_RANGES
     + SET_SCORES + BARE_UNITS + BRACKET_DATES + MORE_TIMES + MONEY_PER_UNIT + ROMAN_NUMERALS
     + MORE_ABBREVIATIONS + ENGLISH_DECIMALS + MORE_DATES + LISTS_AND_SCORES
     + CORPUS_ABBREVIATIONS + LEAD_SCORES + INDEX_NAMES + PART_OF_DAY_DATES + PERIOD_YEARS
-    + SPACED_PLATES,
+    + SPACED_PLATES + TIME_ZONE_DATES + CURRENCY_NAMES + SPORT_EVENTS + RACE_TIMES + MEDALS
+    + RELAYS + SLASH_GAME_SCORES + RANKS + DAY_LISTS + PROGRAMME_ABBREVIATIONS
+    + SPACED_DOCUMENT_CODES,
 )
 def test_class(written: str, spoken: str) -> None:
     result = normalize(written)

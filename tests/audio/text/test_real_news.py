@@ -41,8 +41,10 @@ MIN_ACCURACY = {
     "heldout-1.4": 0.975,
     # rk000-rk175, written from the conventions by someone who never saw the normalizer's
     # output for them, measured once at 1.5: 152/176 (0.864); 157/176 (0.892) after five
-    # letter names were brought to letters.tsv ("D" is "dê", "N" is "en nờ")
-    "heldout-1.5": 0.89,
+    # letter names were brought to letters.tsv ("D" is "dê", "N" is "en nờ"); 175/176
+    # (0.994) at 1.6 once the failures had been handed over and their classes fixed (no
+    # longer held out since then; rk122's "từ ngày 2 đến 13/7" contradicts rn122's "đến ngày")
+    "heldout-1.5": 0.99,
 }
 
 
