@@ -45,6 +45,9 @@ MIN_ACCURACY = {
     # (0.994) at 1.6 once the failures had been handed over and their classes fixed (no
     # longer held out since then; rk122's "từ ngày 2 đến 13/7" contradicts rn122's "đến ngày")
     "heldout-1.5": 0.99,
+    # rq000-rq210, from 46 sites, annotated without the normalizer, measured once at 1.6:
+    # 191/211 (0.905); its failures were not handed over before that measurement
+    "heldout-1.6": 0.90,
 }
 
 
@@ -62,6 +65,7 @@ def test_corpus_shape() -> None:
     assert sum(r["annotation"] == "independent" for r in ROWS) >= 236
     assert sum(r["annotation"] == "heldout-1.4" for r in ROWS) >= 124
     assert sum(r["annotation"] == "heldout-1.5" for r in ROWS) >= 176
+    assert sum(r["annotation"] == "heldout-1.6" for r in ROWS) >= 211
     assert len({r["id"] for r in ROWS}) == len(ROWS)
     assert len({r["input"] for r in ROWS}) == len(ROWS)
     for r in ROWS:
