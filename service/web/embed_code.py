@@ -76,7 +76,7 @@ def listener(frame: str, origin: str) -> str:
 def embed_snippet(embed_url: str, title: str, frame: str = "", height: int = 420) -> str:
     """The iframe (named, sized) and, when it has an id to be found by, its listener."""
     id_attr = f'id="{escape(frame)}" ' if frame else ""
-    iframe = (f'<iframe {id_attr}src="{escape(embed_url)}" '
+    iframe = (f'<iframe {id_attr}lang="vi" src="{escape(embed_url)}" '
               f'title="{escape("Nghe bản tin: " + title)}" '
               f'width="100%" height="{int(height)}" loading="lazy"></iframe>')
     if not frame:

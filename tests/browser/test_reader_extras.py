@@ -112,6 +112,30 @@ def test_selecting_text_does_not_play(page: Any) -> None:
     page.evaluate(f"{AUDIO}.pause()")
 
 
+def test_a_play_cut_short_by_pause_is_not_called_a_refusal(page: Any) -> None:
+    """Pressing Phát then pausing at once rejects play() with an AbortError; only the
+    autoplay policy's NotAllowedError means the browser refused, so nothing is said (the
+    message used to be held during playback and spoken at the end, out of the blue)."""
+    page.evaluate("""() => { window.heard = [];
+      new MutationObserver(() => window.heard.push(document.getElementById('thong-bao').textContent))
+        .observe(document.getElementById('thong-bao'), {childList: true, characterData: true,
+                                                        subtree: true}); }""")
+    rejected = page.evaluate(f"""() => new Promise(done => {{
+      const a = {AUDIO}, play = a.play.bind(a);
+      a.load();  // not ready to play: play() stays pending, so pause() interrupts it
+      a.play = () => {{ const p = play(); p.then(() => done('resolved'), e => done(e.name));
+                       a.pause(); return p; }};
+      document.querySelector('[data-act=toggle]').click();
+      a.play = play;
+      setTimeout(() => done('not called: ' + a.paused), 3000);
+    }})""")
+    assert rejected == "AbortError"  # the case under test really happened
+    page.evaluate(f"{AUDIO}.currentTime = {AUDIO}.duration - 0.5; {AUDIO}.play()")
+    page.wait_for_function(f"() => {AUDIO}.ended")
+    page.wait_for_timeout(500)
+    assert not [t for t in page.evaluate("window.heard") if "chưa cho phát" in t]
+
+
 def test_the_end_is_said_once_per_end(page: Any, axe: Any) -> None:
     page.evaluate("""() => { window.said = [];
       new MutationObserver(() => window.said.push(document.getElementById('thong-bao').textContent))

@@ -136,6 +136,8 @@ def test_embed_code_carries_size_and_height() -> None:
                                     "frame": ["bantin-7-full"]}
     code = both["full"]["code"]
     assert 'id="bantin-7-full"' in code
+    # a portal page in another language still has the frame's title read in Vietnamese
+    assert 'lang="vi"' in code.split(">", 1)[0]
     assert 'e.origin!=="https://bantin.example"' in code and "e.source!==f.contentWindow" in code
     assert initial_height("full", 100, 3000) < initial_height("full", 200, 3000)
     assert initial_height("full", 100, 1000) < initial_height("full", 100, 4000)

@@ -24,7 +24,11 @@
     if (audio.getAttribute("src") !== items[i].dataset.audio) { audio.src = items[i].dataset.audio; }
     if (play) {
       var p = audio.play();
-      if (p && p.catch) { p.catch(function () { if (live) { live.textContent = "Trình duyệt chưa cho phát. Hãy nhấn nút phát."; } }); }
+      if (p && p.catch) {
+        p.catch(function (err) {  // a refusal only; an interrupted play() is no news
+          if (live && err && err.name === "NotAllowedError") { live.textContent = "Trình duyệt chưa cho phát. Hãy nhấn nút Phát."; }
+        });
+      }
     }
   }
   items.forEach(function (li, i) {

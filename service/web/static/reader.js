@@ -178,7 +178,11 @@
   function playNow() {
     var p = audio.play();
     if (p && p.catch) {
-      p.catch(function () { announce("Trình duyệt chưa cho phát. Hãy nhấn nút Phát."); });
+      // Only a refusal (autoplay policy) is news; a play() cut short by pause() or a new
+      // source (AbortError) is the reader's own doing and must not be announced later.
+      p.catch(function (err) {
+        if (err && err.name === "NotAllowedError") { announce("Trình duyệt chưa cho phát. Hãy nhấn nút Phát."); }
+      });
     }
   }
   function duration() {
@@ -299,6 +303,11 @@
       var key = KEY_OF[b.dataset.act || b.dataset.barAct];
       if (on && key) { b.setAttribute("aria-keyshortcuts", mod.aria + "+" + key); } else { b.removeAttribute("aria-keyshortcuts"); }
     });
+    // The speed boxes name their two keys too (slower, faster), or a screen reader never
+    // hears of C and N outside the shortcut table.
+    section.querySelectorAll("[data-rate], [data-bar-rate]").forEach(function (s) {
+      if (on) { s.setAttribute("aria-keyshortcuts", mod.aria + "+C " + mod.aria + "+N"); } else { s.removeAttribute("aria-keyshortcuts"); }
+    });
     section.querySelectorAll("[data-mod-name]").forEach(function (n) { n.textContent = mod.shown; });
     if (group && el("#goi-y-phim-tat")) {
       if (on) { group.setAttribute("aria-describedby", "goi-y-phim-tat"); } else { group.removeAttribute("aria-describedby"); }
@@ -368,7 +377,7 @@
   // the bar), instantly under prefers-reduced-motion; not for a few seconds after the
   // reader scrolls by hand (wheel, touch, scroll keys, the scrollbar); never moving focus
   // (scrolling does not). Scrolling that focus causes (Tab) is not "by hand".
-  var MANUAL_PAUSE = 5000, manualUntil = 0, bar = null, barH = 0;
+  var MANUAL_PAUSE = 5000, manualUntil = 0, bar = null, barH = 0, OUTLINE_ROOM = 6;
   var mainInView = true, observer = null;
   var reduced = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : null;
   function followOn() { var box = el("[data-follow]"); return !!box && box.checked; }
@@ -383,7 +392,10 @@
     if (!current || !audio || !followOn() || (audio.paused && !now) || Date.now() < manualUntil) { return; }
     var r = current.getBoundingClientRect();
     if (!r.height) { return; }  // not shown (a closed <details>)
-    var top = 0, bottom = window.innerHeight - reserved(), band = bottom - top;
+    // Above the bar, room for the sentence's outline (drawn outside it) and a little air:
+    // flush against the bar, the outline's lower edge went under it.
+    var barSpace = reserved(), gap = barSpace ? OUTLINE_ROOM : 0;
+    var top = 0, bottom = window.innerHeight - barSpace - gap, band = bottom - top;
     if (band <= 0) { return; }
     var lead = Math.min(band * 0.2, 120), y;
     if (r.height <= band) {
