@@ -112,14 +112,19 @@ def test_selecting_text_does_not_play(page: Any) -> None:
     page.evaluate(f"{AUDIO}.pause()")
 
 
+def record_status(page: Any, name: str) -> None:
+    """Collect every text the polite status region shows into `window[name]`."""
+    page.evaluate("""(name) => { window[name] = [];
+      const box = document.getElementById('thong-bao');
+      new MutationObserver(() => window[name].push(box.textContent))
+        .observe(box, {childList: true, characterData: true, subtree: true}); }""", name)
+
+
 def test_a_play_cut_short_by_pause_is_not_called_a_refusal(page: Any) -> None:
     """Pressing Phát then pausing at once rejects play() with an AbortError; only the
     autoplay policy's NotAllowedError means the browser refused, so nothing is said (the
     message used to be held during playback and spoken at the end, out of the blue)."""
-    page.evaluate("""() => { window.heard = [];
-      new MutationObserver(() => window.heard.push(document.getElementById('thong-bao').textContent))
-        .observe(document.getElementById('thong-bao'), {childList: true, characterData: true,
-                                                        subtree: true}); }""")
+    record_status(page, "heard")
     rejected = page.evaluate(f"""() => new Promise(done => {{
       const a = {AUDIO}, play = a.play.bind(a);
       a.load();  // not ready to play: play() stays pending, so pause() interrupts it
@@ -137,10 +142,7 @@ def test_a_play_cut_short_by_pause_is_not_called_a_refusal(page: Any) -> None:
 
 
 def test_the_end_is_said_once_per_end(page: Any, axe: Any) -> None:
-    page.evaluate("""() => { window.said = [];
-      new MutationObserver(() => window.said.push(document.getElementById('thong-bao').textContent))
-        .observe(document.getElementById('thong-bao'), {childList: true, characterData: true,
-                                                        subtree: true}); }""")
+    record_status(page, "said")
     for n in (1, 2):
         page.evaluate(f"{AUDIO}.currentTime = {AUDIO}.duration - 1; {AUDIO}.play()")
         page.wait_for_function(f"() => {AUDIO}.ended")
