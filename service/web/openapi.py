@@ -874,7 +874,8 @@ def paths(cfg: Settings) -> dict[str, Schema]:
                               **errors(401, 404, page=True)},
             },
         } for name, op, summary, extra in (
-            ("timings.json", "bulletinTimings", "Thời điểm từng câu / sentence timings", []),
+            ("timings.json", "bulletinTimings", "Thời điểm từng câu và từng từ (w) / sentence and "
+             "word timings", []),
             ("captions.vtt", "bulletinCaptions", "Phụ đề WebVTT / captions", []),
             ("audio.{fmt}", "bulletinAudio", "Âm thanh mới nhất / the newest audio",
              [{"name": "fmt", "in": "path", "required": True,
