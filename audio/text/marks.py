@@ -46,11 +46,34 @@ def _bracket_date(m: re.Match[str]) -> str:
 # "Olympic Toán quốc tế (IMO)", "vắc xin Sởi-Rubella (MR)": an acronym no table knows,
 # alone in brackets after the name it stands for, is not read (a known one is said once,
 # see `abbrev._without_echo`).
-_BRACKET_ACRONYM = re.compile(r"(?<=[^\W\d_])\s*\(\s*([A-ZĐ]{2,8})\s*\)")
+_BRACKET_ACRONYM = re.compile(r"(?<=[^\W_])\s*\(\s*([A-ZĐ][A-ZĐ0-9]{1,8})\s*\)")
+_WORDS_BEFORE = re.compile(r"[^\W_]+")
+
+
+def _after_a_name(m: re.Match[str]) -> bool:
+    """Whether the bracket closes a name: a capitalised word after the sentence's first
+    word, at most 12 words back ("Phòng Kỹ thuật hình sự (PC09)", "Nhóm các nước công
+    nghiệp … (G7)", "Chương trình giáo dục phổ thông 2018 (CTGDPT)"), not a plain
+    description ("Chỉ số đại diện cho rổ vốn hóa lớn (VN30)" is read)."""
+    words = list(_WORDS_BEFORE.finditer(m.string, 0, m.start()))
+    return any(
+        w.group()[0].isupper() and not w.group().isupper() and w.start() > 0
+        for w in words[1:][-12:]
+    )
 
 
 def _bracket_acronym(m: re.Match[str]) -> str:
-    return m.group() if m.group(1) in abbreviation_index() else " "
+    """An acronym no table knows, alone in brackets after the name it stands for, only
+    repeats that name and is silent: letters after a word ("(IMO)", "(SXH)" is known
+    and said once by `abbrev._without_echo`); a code with a digit ("(G7)", "(PC09)"), or
+    any code after a number ("2018 (CTGDPT)"), only when the bracket closes a name. A
+    table abbreviation is left to the abbreviation stage ("Tập đoàn Điện lực Việt Nam
+    (EVN)" → "e vê en"; "Tổ chức Y tế Thế giới (WHO)" is said once)."""
+    token = m.group(1)
+    if token in abbreviation_index():
+        return m.group()
+    plain = token.isalpha() and not m.string[m.start() - 1].isdigit()
+    return " " if plain or _after_a_name(m) else m.group()
 
 
 # A race time written with the seconds mark: "10”37", "(11”45)", "1'58”38" (athletics
@@ -166,6 +189,25 @@ def _plate(m: re.Match[str]) -> str:
     return f" {head} {read_digits(number)} "
 
 
+# A plate with its last digits masked by the paper: "12Bxxxx", "61H1-481xx", "50E-511.xx".
+# Each "x" stands for a digit the text does not give, so it is said as the letter
+# ("ích xì"), one by one like the digits around it; the number part has 4 or 5 places
+# and at least one "x" (a lower-case "x" never follows a series letter in a word).
+_MASKED_PLATE = re.compile(
+    r"(?<![\w.,/-])(\d{2})-?([A-ZĐ]{1,2})(\d?)(?:\s?-\s?|\s)?"
+    r"(\d{3}\.(?:\d|x)x|\d{0,4}x{1,5})(?![\w]|[.,]\d)"
+)
+
+
+def _masked_plate(m: re.Match[str]) -> str:
+    province, letters, series, number = m.groups()
+    if not 4 <= len(number.replace(".", "")) <= 5:
+        return m.group()
+    places = " ".join(read_digits(c) if c.isdigit() else spell("X") for c in number if c != ".")
+    head = " ".join(p for p in (read_digits(province), spell(letters), read_digits(series)) if p)
+    return f" {head} {places} "
+
+
 @cache
 def _unit_after() -> re.Pattern[str]:
     """A unit symbol right after a number: "đường dây 500 kV" is a power line, not a
@@ -221,6 +263,15 @@ def _doc_number_re() -> re.Pattern[str]:
     )
 
 
+@cache
+def _named_document() -> re.Pattern[str]:
+    """A document word and "số" right before "N/CODE": "Kế hoạch số 104/CAP" has a
+    one-part issuer code no table knows, silent like "số 209/TTr-SNN" (without the
+    word, "số 12/A" may be an address and is left to the later stages)."""
+    names = alternation(mapping("doc_types", "code", "spoken").values())
+    return re.compile(rf"(?<![\w])(?i:{names})\s+(?i:số)\s*:?\s*$")
+
+
 def _doc_number(m: re.Match[str], style: Style) -> str:
     word, gap, number, year = m.groups()
     said = f"{read_integer_string(number, style)} năm {read_int(int(year), style)}"
@@ -237,6 +288,8 @@ def protected_spans(text: str, style: Style) -> str:
         return text
     text = _SERVICE_PREFIX.sub(lambda m: f" {read_digits(m.group())} ", text)
     text = _PLATE.sub(_plate, text)
+    if "x" in text:
+        text = _MASKED_PLATE.sub(_masked_plate, text)
     text = _PHONE.sub(_phone, text)
     text = _context_digits(text)
     text = _doc_number_re().sub(lambda m: _doc_number(m, style), text)
@@ -245,7 +298,12 @@ def protected_spans(text: str, style: Style) -> str:
     def doc(m: re.Match[str]) -> str:
         number, year, suffix = m.groups()
         parts = re.split(r"\s?[-/.&–]\s?", suffix)
-        if len(parts) == 1 and not year and parts[0].rstrip("0123456789") not in doc_types:
+        if (
+            len(parts) == 1
+            and not year
+            and parts[0].rstrip("0123456789") not in doc_types
+            and not _named_document().search(text, max(0, m.start() - 40), m.start())
+        ):
             return m.group()
         said = read_integer_string(number, style)
         if year:

@@ -501,6 +501,31 @@ _FRACTION_RANGE = re.compile(rf"{_B}(\d+/\d+)\s?[-–]\s?(?=\d+/\d+(?![\w/]|[.,]
 _FRACTION = re.compile(rf"{_B}({NUM})/({NUM})(?![\w/]|[.,]\d)")
 
 
+# A part of a counted whole with an odd denominator: "8/11 nhóm hàng", "5/12 tháng",
+# "13/15 chỉ tiêu". A fraction in news has a small or round denominator ("3/4 số hộ",
+# "1/10 dân số"); over 10 and not 100, 1000 …, and followed by a noun, it is "x out of y".
+_NOUN_AFTER = re.compile(r"\s+(?!(?:số|dân|diện|tổng|lượng|phần)(?!\w))[^\W\d_A-ZĐ]")
+# A count over a count: "1.900 đại biểu/75 điểm cầu" — the word before "/" is counted
+# by a number just before it and a noun follows the number after it, so "/" is "trên"
+# (a rate "/người" has no number after it and is "một …", see `units`).
+# Two tallies of the same thing ("259 mã tăng/68 mã giảm") are a list, not a ratio.
+_COUNT_OVER_COUNT = re.compile(
+    r"(?<![\w.,/])(\d[\d.,]*\s+([^\W\d_]+)(?:\s+[^\W\d_]+){0,2})/(\d{1,3}(?:\.\d{3})*)"
+    r"(?=\s+([^\W\d_]+))"
+)
+
+
+def _count_over_count(m: re.Match[str]) -> str:
+    counted, first_noun, number, second_noun = m.groups()
+    if first_noun.lower() == second_noun.lower():
+        return m.group()
+    return f"{counted} trên {number}"
+
+
+def _odd_whole(a: int, b: int) -> bool:
+    return b > 10 and str(b).rstrip("0") != "1" and a < b
+
+
 def fractions(text: str, style: Style) -> str:
     """'3/4' → "ba phần tư" (what is left of a/b once dates have been taken); x out of
     y ("46/132 quốc gia", "28,75/30 điểm") and house numbers ("số 25/3") are "trên"."""
@@ -509,6 +534,7 @@ def fractions(text: str, style: Style) -> str:
     if "/" not in text:
         return text
     text = _FRACTION_RANGE.sub(r"\1 đến ", text)  # "1/2-2/3 số hộ"
+    text = _COUNT_OVER_COUNT.sub(_count_over_count, text)
     counted = leading_context("count")
     address = trailing_context("address")
 
@@ -533,6 +559,7 @@ def fractions(text: str, style: Style) -> str:
             or a == b
             or a >= 10
             or counted.match(text, m.end())
+            or (_odd_whole(a, b) and _NOUN_AFTER.match(text, m.end()))
             or address.search(text[max(0, m.start() - 20) : m.start()])
         ):
             return f"{read_int(a, style)} trên {read_int(b, style)}"

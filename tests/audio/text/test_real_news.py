@@ -46,8 +46,12 @@ MIN_ACCURACY = {
     # longer held out since then; rk122's "từ ngày 2 đến 13/7" contradicts rn122's "đến ngày")
     "heldout-1.5": 0.99,
     # rq000-rq210, from 46 sites, annotated without the normalizer, measured once at 1.6:
-    # 191/211 (0.905); its failures were not handed over before that measurement
-    "heldout-1.6": 0.90,
+    # 191/211 (0.905); its failures were not handed over before that measurement.
+    # 206/211 (0.976) at 1.7 once they had been handed over and their classes fixed (no
+    # longer held out since then). Left: rq172, rq177, rq178 differ only in syllable
+    # splitting ("na sa", "na phốt tét" as the table writes ASEAN, NATO; annotated
+    # "nasa", "nafosted"); rq094's silent "(GDP)" contradicts rn183; rq113 as rk122
+    "heldout-1.6": 0.975,
 }
 
 
