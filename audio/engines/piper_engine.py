@@ -6,10 +6,10 @@ The listener voices north/central/south map to whatever names the operator confi
 Loading a medium voice takes about a second and ~60 MB, so loaded voices are kept per
 process; synthesis itself runs at ~0.075× real time on CPU.
 
-Word timings: a voice whose model has Piper's alignment output (patched with
-`piper.patch_voice_with_alignment`) reports how many samples each phoneme lasts, and
-words start after each space phoneme; other voices (the published ones have no such
-output) get the syllable estimate, as gTTS does.
+Word timings: every voice is loaded with Piper's alignment output added in memory
+(`include_alignments`, through the onnx package), so it reports how many samples each
+phoneme lasts, and words start after each space phoneme; a model that cannot be
+patched gets the syllable estimate, as gTTS does.
 """
 
 from __future__ import annotations
@@ -51,7 +51,12 @@ def _load(model: Path) -> Any:
             from piper import PiperVoice  # heavy (onnxruntime): import on first use
 
             try:
-                _loaded[key] = PiperVoice.load(model)
+                # patched in memory (the onnx package) to report each phoneme's samples:
+                # the word timings; a model already patched is used as it is
+                try:
+                    _loaded[key] = PiperVoice.load(model, include_alignments=True)
+                except TypeError:  # a piper-tts without in-memory patching
+                    _loaded[key] = PiperVoice.load(model)
             except Exception as exc:  # onnxruntime raises its own opaque classes
                 raise PermanentEngineError(f"piper: cannot load voice {model}: {exc}") from exc
         return _loaded[key]
@@ -99,7 +104,7 @@ class PiperEngine:
         model = self.model_path(voice)
         config = hashlib.sha256(Path(f"{model}.json").read_bytes()).hexdigest()[:16]
         return (f"piper {version('piper-tts')} {model.name} size={model.stat().st_size} "
-                f"config={config} speaker={self.speaker_id}")
+                f"config={config} speaker={self.speaker_id} words=aligned")
 
     def synthesize(self, sentences: Sequence[str], voice: str, rate: float) -> Synthesis:
         from piper import SynthesisConfig

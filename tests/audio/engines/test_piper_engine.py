@@ -80,3 +80,28 @@ def test_unmapped_region_and_bad_names_are_permanent(piper: PiperEngine) -> None
 
 def test_fingerprint_names_the_model(piper: PiperEngine) -> None:
     assert JOE in engine_fingerprint(piper, "north")
+
+
+def test_word_starts_come_from_the_voices_alignments(piper: PiperEngine) -> None:
+    """The voice is patched in memory to report phoneme lengths: one start per word, each
+    where that word's sound begins, not the syllable estimate."""
+    import numpy as np
+
+    from audio.words import estimate_word_starts, word_spans
+
+    result = piper.synthesize([TEXT], "north", 1.0)
+    reported, clip = result.words[0], result.clips[0]
+    assert reported is not None, "no alignments: the estimate would be used"
+    assert len(reported) == len(word_spans(TEXT))
+    assert reported == sorted(reported) and 0 <= reported[0] < reported[-1] < len(clip)
+    assert reported != estimate_word_starts(TEXT, clip)
+    x = np.frombuffer(clip.raw_data, dtype=np.int16).astype(np.float64)
+    rate = clip.frame_rate
+
+    def rms(lo_ms: int, hi_ms: int) -> float:
+        part = x[int(lo_ms * rate / 1000): int(hi_ms * rate / 1000)]
+        return float(np.sqrt(np.mean(part ** 2))) if part.size else 0.0
+
+    loud = rms(0, len(clip))
+    # every word has sound within its first 120 ms
+    assert all(rms(ms, ms + 120) > 0.3 * loud for ms in reported), reported
