@@ -213,10 +213,10 @@ def normalize(js: dict[str, Any] | None) -> list[Row]:
     rows = []
     for n in others:
         theirs = float(results[n]["throughput"]["chars_per_s"])
-        row = Row(f"normalizer throughput: {ours} vs {n}", speed, theirs, "chars/s")
-        if n in rivals:
-            row.limit, row.op, row.met = 1.0, ">=", speed >= theirs
-        rows.append(row)
+        name = f"normalizer throughput: {ours} vs {n}"
+        rows.append(Row(name, speed, theirs, "chars/s", limit=1.0, op=">=",
+                        met=speed >= theirs) if n in rivals
+                    else Row(name, speed, theirs, "chars/s"))
     rows += [Row(f"normalizer correctness (case table): {ours} vs {n}", right,
                  float(results[n]["correctness"]["pass_rate"]), "%") for n in rivals]
     if "real_news" in mine:
