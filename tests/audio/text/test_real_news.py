@@ -52,6 +52,9 @@ MIN_ACCURACY = {
     # splitting ("na sa", "na phốt tét" as the table writes ASEAN, NATO; annotated
     # "nasa", "nafosted"); rq094's silent "(GDP)" contradicts rn183; rq113 as rk122
     "heldout-1.6": 0.975,
+    # rv000-rv166, from 57 sites (regional papers too), annotated without the normalizer,
+    # measured once at 1.7: 159/167 (0.952); its failures were not handed over
+    "heldout-1.7": 0.95,
 }
 
 
@@ -70,6 +73,7 @@ def test_corpus_shape() -> None:
     assert sum(r["annotation"] == "heldout-1.4" for r in ROWS) >= 124
     assert sum(r["annotation"] == "heldout-1.5" for r in ROWS) >= 176
     assert sum(r["annotation"] == "heldout-1.6" for r in ROWS) >= 211
+    assert sum(r["annotation"] == "heldout-1.7" for r in ROWS) >= 167
     assert len({r["id"] for r in ROWS}) == len(ROWS)
     assert len({r["input"] for r in ROWS}) == len(ROWS)
     for r in ROWS:
