@@ -189,12 +189,13 @@ def _plate(m: re.Match[str]) -> str:
     return f" {head} {read_digits(number)} "
 
 
-# A plate with its last digits masked by the paper: "12Bxxxx", "61H1-481xx", "50E-511.xx".
+# A plate with its last digits masked by the paper: "12Bxxxx", "61H1-481xx", "50E-511.xx",
+# "36C.148.xx" (the masked "x" makes a dot after the series safe to read as a separator).
 # Each "x" stands for a digit the text does not give, so it is said as the letter
 # ("ích xì"), one by one like the digits around it; the number part has 4 or 5 places
 # and at least one "x" (a lower-case "x" never follows a series letter in a word).
 _MASKED_PLATE = re.compile(
-    r"(?<![\w.,/-])(\d{2})-?([A-ZĐ]{1,2})(\d?)(?:\s?-\s?|\s)?"
+    r"(?<![\w.,/-])(\d{2})-?([A-ZĐ]{1,2})(\d?)(?:\s?-\s?|\s|\.)?"
     r"(\d{3}\.(?:\d|x)x|\d{0,4}x{1,5})(?![\w]|[.,]\d)"
 )
 

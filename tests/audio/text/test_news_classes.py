@@ -521,6 +521,8 @@ MASKED_PLATES = [
      "xe tải biển số năm không e năm một một ích xì ích xì trên"),  # rq200
     ("biển số 29P1-451.xx do", "biển số hai chín pê một bốn năm một ích xì ích xì do"),
     ("biển số 30A-1234x", "biển số ba không a một hai ba bốn ích xì"),
+    ("đầu kéo BKS 36C.148.xx kéo",
+     "đầu kéo biển kiểm soát ba sáu xê một bốn tám ích xì ích xì kéo"),  # a dot after "C"
     ("biển số 29A-123.45", "biển số hai chín a một hai ba bốn năm"),  # unchanged
     ("có 12 xe", "có mười hai xe"),  # a count before "xe" is no plate
     ("mã 12Axxxxxxx", "mã mười hai axxxxxxx"),  # too many places for a plate
