@@ -236,6 +236,8 @@ def _context_digits(text: str) -> str:
             return digits(m, plain)
         code = code_ctx.search(before)
         if code and (plain.startswith("0") or code.group(1).lower() != "số"):
+            if _ISSUED_AFTER.match(text, m.end()):
+                return num  # "Nghị quyết số 01-NQ/TU": a document number, read as one
             return digits(m, plain)
         return num
 
@@ -246,6 +248,8 @@ _ISSUER = r"[A-ZĐ][A-Za-zĐđ]{0,9}\d{0,3}"
 # Parts of the issuer's code: "QĐ-UBND", "STP-XD&KTVBQPPL", and the spaced dash some
 # portals type, "5380/QĐ - UBND" (only before a part in capitals: "12/QĐ - Theo" ends).
 _ISSUER_PART = rf"(?:[-/.&]{_ISSUER}|\s[-–]\s[A-ZĐ][A-ZĐ&]{{1,11}}\d{{0,3}}(?![\w]))"
+# What follows a document's number: its issuer's code ("-NQ/TU", "/QĐ-UBND").
+_ISSUED_AFTER = re.compile(rf"(?:/\d{{4}})?\s?[-/]\s?{_ISSUER}{_ISSUER_PART}*(?![\w/&])")
 _DOC_CODE = re.compile(
     rf"(?<![\w/.,-])(\d{{1,6}})(?:/(\d{{4}}))?\s?[-/]\s?({_ISSUER}{_ISSUER_PART}*)(?![\w/&])"
 )

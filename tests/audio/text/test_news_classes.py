@@ -568,12 +568,22 @@ NAMED_DOCUMENT_CODES = [
     ("nhà số 12/A đường", "nhà số mười hai a đường"),  # an address, not a document
     ("khoảng 104/CAP", "khoảng một trăm linh bốn xê a pê"),  # no document word before
 ]
+# A party document's number with a leading zero (Quy định 66-QĐ/TW: "01-NQ/TU") is a
+# number, not a code read digit by digit; a bare code after "mã số" still is.
+ZERO_LED_DOCUMENT_NUMBERS = [
+    ("thực hiện Nghị quyết số 01-NQ/TU ngày", "thực hiện nghị quyết số một ngày"),  # rv068
+    ("Chỉ thị số 05-CT/TW về", "chỉ thị số năm về"),
+    ("Quyết định số 0123/QĐ-UBND ngày", "quyết định số một trăm hai mươi ba ngày"),
+    ("mã số 0123 của hồ sơ", "mã số không một hai ba của hồ sơ"),  # unchanged
+    ("số 012 khu phố", "số không một hai khu phố"),  # unchanged
+]
 
 
 @pytest.mark.parametrize(
     ("written", "spoken"),
     NAMES_SAID_AS_WORDS + MINISTRIES_2025 + DOTTED_PARTY_TITLES + MASKED_PLATES
-    + COUNT_OVER_COUNT + BRACKET_CODES_AFTER_THEIR_NAME + NAMED_DOCUMENT_CODES,
+    + COUNT_OVER_COUNT + BRACKET_CODES_AFTER_THEIR_NAME + NAMED_DOCUMENT_CODES
+    + ZERO_LED_DOCUMENT_NUMBERS,
 )
 def test_heldout3_class(written: str, spoken: str) -> None:
     result = normalize(written)
