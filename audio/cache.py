@@ -246,9 +246,11 @@ class CachedEngine:
         if missing:
             made = self.engine.synthesize([text_of[k] for k in missing], voice, rate)
             for n, (key, clip) in enumerate(zip(missing, made.clips, strict=True)):
-                words = made.word_starts(n, text_of[key])
-                self.cache.put(key, clip, words)
-                found[key] = (clip, words)
+                # only what the engine reported is kept: an estimate is made again on
+                # each hit, so a better estimator reaches clips already cached
+                reported = made.words[n] if n < len(made.words) else None
+                self.cache.put(key, clip, reported)
+                found[key] = (clip, made.word_starts(n, text_of[key]))
             calls = made.calls
             meta.update(made.meta)
         return Synthesis(clips=[found[k][0] for k in keys], engine=self.name,

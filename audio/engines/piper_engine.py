@@ -38,6 +38,15 @@ INSTALL_HINT = (
     "named by PIPER_VOICES_DIR ({dir}), or remove piper from the engine chain."
 )
 
+def _can_align() -> bool:
+    """Whether voices can be patched to report alignments (the onnx package imports)."""
+    try:
+        import onnx  # noqa: F401 - only whether it is there
+    except ImportError:
+        return False
+    return True
+
+
 _loaded: dict[tuple[str, int, int], Any] = {}  # (path, size, mtime_ns) -> PiperVoice
 _load_lock = threading.Lock()
 
@@ -53,10 +62,7 @@ def _load(model: Path) -> Any:
             try:
                 # patched in memory (the onnx package) to report each phoneme's samples:
                 # the word timings; a model already patched is used as it is
-                try:
-                    _loaded[key] = PiperVoice.load(model, include_alignments=True)
-                except TypeError:  # a piper-tts without in-memory patching
-                    _loaded[key] = PiperVoice.load(model)
+                _loaded[key] = PiperVoice.load(model, include_alignments=_can_align())
             except Exception as exc:  # onnxruntime raises its own opaque classes
                 raise PermanentEngineError(f"piper: cannot load voice {model}: {exc}") from exc
         return _loaded[key]
@@ -104,7 +110,8 @@ class PiperEngine:
         model = self.model_path(voice)
         config = hashlib.sha256(Path(f"{model}.json").read_bytes()).hexdigest()[:16]
         return (f"piper {version('piper-tts')} {model.name} size={model.stat().st_size} "
-                f"config={config} speaker={self.speaker_id} words=aligned")
+                f"config={config} speaker={self.speaker_id} "
+                f"words={'aligned' if _can_align() else 'estimated'}")
 
     def synthesize(self, sentences: Sequence[str], voice: str, rate: float) -> Synthesis:
         from piper import SynthesisConfig
@@ -136,11 +143,9 @@ class PiperEngine:
 
 
 def _chunks(voice: Any, text: str, config: Any) -> list[Any]:
-    """Piper's audio chunks for `text`, with phoneme alignments where the voice has them."""
-    try:
-        return list(voice.synthesize(text, config, include_alignments=True))
-    except TypeError:  # piper-tts before 1.3 reports no alignments
-        return list(voice.synthesize(text, config))
+    """Piper's audio chunks for `text`, with phoneme alignments where the voice has them
+    (piper-tts ≥ 1.3, which pyproject requires)."""
+    return list(voice.synthesize(text, config, include_alignments=True))
 
 
 #: phonemes that are not sounds of a word (Piper's sentence markers and punctuation)

@@ -64,6 +64,24 @@ def test_an_entry_stored_without_words_gets_the_estimate(tmp_path: Path) -> None
     assert again.words == [estimate_word_starts(SENTENCES[0], made.clips[0])]
 
 
+def test_an_estimate_is_never_stored_as_if_the_engine_had_said_it(tmp_path: Path) -> None:
+    """An engine that reports no word times (gTTS, an unpatched Piper voice) has its clip
+    cached without them, so a better estimator later reaches clips already cached."""
+
+    class Quiet(EspeakEngine):
+        def synthesize(self, sentences, voice, rate):  # type: ignore[no-untyped-def]
+            made = super().synthesize(sentences, voice, rate)
+            made.words = []
+            return made
+
+    cache = SentenceCache(tmp_path)
+    engine = CachedEngine(Quiet(), cache)
+    made = engine.synthesize(SENTENCES[:1], "north", 1.0)
+    assert made.words == [estimate_word_starts(SENTENCES[0], made.clips[0])]  # estimated
+    entry = cache.entry(engine._keys(SENTENCES[:1], "north", 1.0)[0])
+    assert entry is not None and entry[1] is None  # ...but not kept as the engine's
+
+
 # ---- through assembly and encoding ---------------------------------------------------
 
 BLOCKS = [("title", ["Bản tin sáng."]),
