@@ -22,6 +22,11 @@ from service.models import Bulletin, Edition, StoredName
 from service.publication import State
 
 MAX_TITLE = 80
+
+
+def download_link(url: str) -> str:
+    """The audio URL that answers as a download named by date and title, not by hash."""
+    return f"{url}?download=1"
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|%]+')
 _NOT_ASCII_WORD = re.compile(r"[^A-Za-z0-9]+")
 

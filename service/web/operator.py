@@ -29,7 +29,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from service import bulletins as uc
-from service.durations import spoken_duration
+from service.durations import spoken_duration, whole_seconds
 from service.models import Edition, Programme, utcnow
 from service.rendition_view import (
     AudioFile,
@@ -39,6 +39,7 @@ from service.rendition_view import (
 )
 from service.roles import allows
 from service.station import schedule
+from service.station.downloads import download_link
 from service.station.playlist import LOUDSPEAKER, on_air
 from service.station.programmes import (
     EditionStatus,
@@ -84,7 +85,7 @@ def may(actor: Any, permission: str) -> bool:
 def clock(seconds: float | None) -> str:
     """A place in a programme as "mm:ss" ("h:mm:ss" from an hour): a chapter's start.
     Durations are said in words (`spoken_duration`), as on every page."""
-    total = round(seconds or 0)
+    total = whole_seconds(seconds)  # rounded as every duration on the pages
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
@@ -109,10 +110,6 @@ def day_names(days: Sequence[int]) -> str:
     if tuple(sorted(days)) == ALL_DAYS:
         return "Hằng ngày (Thứ Hai đến Chủ nhật)"
     return ", ".join(WEEKDAYS[d] for d in sorted(days) if d in WEEKDAYS)
-
-
-def _download(url: str) -> str:
-    return f"{url}?download=1"
 
 
 # --- the board's rows --------------------------------------------------------------------
@@ -148,7 +145,7 @@ class TodayRow:
 
     @property
     def download(self) -> str | None:
-        return _download(self.file.url) if self.file else None
+        return download_link(self.file.url) if self.file else None
 
 
 @dataclass(frozen=True)
@@ -232,7 +229,7 @@ def _edition_row(e: Edition, tz: ZoneInfo) -> EditionRow:
     return EditionRow(
         e.id, e.status, EDITION_LABELS.get(e.status, e.status), e.error,
         When.of(e.scheduled_for, tz), When.of(e.finished_at, tz), url,
-        _download(url) if url else None, f"/audio/{sheet.name}" if sheet else None,
+        download_link(url) if url else None, f"/audio/{sheet.name}" if sheet else None,
         audio.sha256 if audio else None,
         e.duration_ms / 1000 if e.duration_ms else None,
         [{**c, "at": clock(c.get("start"))} for c in (e.chapters or [])

@@ -21,9 +21,10 @@ from service.models import Bulletin, utcnow
 from service.publication import STATE_LABELS, Audience
 from service.reading_order import next_published, published_today
 from service.rendition_view import BulletinView, ProfileStatus, RenditionStatus, bulletin_view
+from service.station.downloads import download_link
 from service.station.vocabulary import RISK_COLOURS
 from service.web.auth import audience, visible_or_404
-from service.web.embed_code import FRAME_ID, MODES, embed_snippet, frame_id, snippets
+from service.web.embed_code import FRAME_ID, MODES, frame_id, snippets
 from service.web.request_context import db, settings
 
 bp = Blueprint("pages", __name__)
@@ -95,12 +96,6 @@ def _size(n: int | None) -> str | None:
     return f"{n / 1_000_000:.1f} MB".replace(".", ",") if n else None
 
 
-def _download(url: str) -> str:
-    """The file as a download: saved as "2026-12-01 Tiêu đề.mp3" (Content-Disposition,
-    service/station/downloads.py), not under its content hash."""
-    return f"{url}?download=1"
-
-
 def downloads(view: BulletinView) -> list[dict[str, Any]]:
     """Download links of the playing audio, with labels and sizes, in `FORMAT_LABELS` order."""
     ready = view.playing
@@ -111,7 +106,7 @@ def downloads(view: BulletinView) -> list[dict[str, Any]]:
     for kind, label in FORMAT_LABELS:
         f = ready.file(kind)
         if f is not None:
-            out.append({"kind": kind, "label": label, "url": _download(f.url),
+            out.append({"kind": kind, "label": label, "url": download_link(f.url),
                         "size": _size(f.size)})
             continue
         # A file still being made, or given up: said so, never silently missing.
@@ -123,7 +118,7 @@ def downloads(view: BulletinView) -> list[dict[str, Any]]:
                         "state": str(state.state), "note": note})
     if ready.has_captions:
         out.append({"kind": "vtt", "label": "Phụ đề WebVTT",
-                    "url": _download(f"/bulletins/{view.id}/captions.vtt"), "size": None})
+                    "url": download_link(f"/bulletins/{view.id}/captions.vtt"), "size": None})
     return out
 
 
@@ -202,7 +197,6 @@ def _reading_context(b: Bulletin) -> dict[str, Any]:
         blocks.append({"kind": kind, "index": block.index, "sentences": items})
     duration = view.duration or 0
     shown_title = display_title(t.title)
-    embed_url = f"{settings().public_url}/embed/{b.id}"
     playing = view.playing
     text_chars = sum(len(s.text) for s in sentences)
     return {
@@ -221,9 +215,7 @@ def _reading_context(b: Bulletin) -> dict[str, Any]:
         "downloads": downloads(view),
         "duration": duration,
         "duration_words": spoken_duration(duration),
-        "embed_url": embed_url,
         "embeds": snippets(settings().public_url, b.id, shown_title, _prefs(), text_chars),
-        "embed_code": embed_snippet(embed_url, shown_title),
     }
 
 
@@ -256,9 +248,10 @@ def embed(bulletin_id: int) -> Response:
     """`?mode=compact` (one row) or `full` (the text too); `size`, `theme`, `spacing` as
     the portal's snippet says; `frame` is the id the embed's height messages carry."""
     mode = request.args.get("mode", "full")
+    mode = mode if mode in MODES else "full"
     frame = request.args.get("frame", "")
     ctx = _reading_context(visible_or_404(bulletin_id))
-    resp = render_page("embed.html", remember=False, **ctx, mode=mode if mode in MODES else "full",
+    resp = render_page("embed.html", remember=False, **ctx, mode=mode,
                        frame=frame if FRAME_ID.fullmatch(frame) else frame_id(bulletin_id, mode))
     resp.headers["Content-Security-Policy"] = "frame-ancestors *"
     return resp

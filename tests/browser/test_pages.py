@@ -16,7 +16,8 @@ from flask.testing import FlaskClient
 
 from service import bulletins as uc
 from service.models import Bulletin
-from service.web.pages import UNTITLED, display_title, embed_snippet
+from service.web.embed_code import embed_snippet
+from service.web.pages import UNTITLED, display_title
 
 TRICKY = 'Tin "nóng" <b>đậm</b> & giá 5 < 6 — \'trích\''
 
