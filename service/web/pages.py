@@ -262,8 +262,9 @@ def today() -> Response:
     """Today's published bulletins, newest first: one player that goes through them
     one after another when the reader asks (static/playlist.js)."""
     cfg = settings()
-    items = [_playlist_item(v) for v in published_today(db(), cfg.tz, utcnow())]
-    local = utcnow().replace(tzinfo=UTC).astimezone(cfg.tz)
+    now = utcnow()  # once: the heading's day and the list's day are the same day
+    items = [_playlist_item(v) for v in published_today(db(), cfg.tz, now)]
+    local = now.replace(tzinfo=UTC).astimezone(cfg.tz)
     total = sum(i["duration"] or 0 for i in items)
     return render_page("today.html", items=items, day=f"{local:%d/%m/%Y}",
                        total_words=spoken_duration(total))
