@@ -176,6 +176,11 @@ _PLATE = re.compile(
 )
 
 
+def _plate_head(province: str, letters: str, series: str) -> str:
+    """A plate's province, series letters and series digit, each read one by one."""
+    return " ".join(p for p in (read_digits(province), spell(letters), read_digits(series)) if p)
+
+
 def _plate(m: re.Match[str]) -> str:
     province, letters, series, number = m.groups()
     loose = "." not in number and not series  # no "B1" and no "123.45": maybe a count
@@ -185,8 +190,7 @@ def _plate(m: re.Match[str]) -> str:
         return m.group()  # "29B 1234" alone is too loose to be a plate
     if m.group()[2] == "-" and loose:
         return m.group()  # "12-A 1234": only "29-B1 234.56" is written with that dash
-    head = " ".join(p for p in (read_digits(province), spell(letters), read_digits(series)) if p)
-    return f" {head} {read_digits(number)} "
+    return f" {_plate_head(province, letters, series)} {read_digits(number)} "
 
 
 # A plate with its last digits masked by the paper: "12Bxxxx", "61H1-481xx", "50E-511.xx",
@@ -205,8 +209,7 @@ def _masked_plate(m: re.Match[str]) -> str:
     if not 4 <= len(number.replace(".", "")) <= 5:
         return m.group()
     places = " ".join(read_digits(c) if c.isdigit() else spell("X") for c in number if c != ".")
-    head = " ".join(p for p in (read_digits(province), spell(letters), read_digits(series)) if p)
-    return f" {head} {places} "
+    return f" {_plate_head(province, letters, series)} {places} "
 
 
 @cache

@@ -86,12 +86,15 @@ def embed_snippet(embed_url: str, title: str, frame: str = "", height: int = 420
 
 
 def snippets(base_url: str, bulletin_id: int, title: str, prefs: dict[str, Any],
-             text_chars: int) -> dict[str, dict[str, str]]:
-    """Both embeds' URL and code, for the reader's current text size and display."""
+             text_chars: int, sizes: tuple[int, ...] = ()) -> dict[str, dict[str, Any]]:
+    """Both embeds' URL and code, for the reader's current text size and display, and
+    the first height at each of `sizes` (the page rewrites the code when the reader
+    changes size without a reload: one formula, this one, decides every height)."""
     out = {}
     for mode in MODES:
         frame = frame_id(bulletin_id, mode)
         url = f"{base_url}/embed/{bulletin_id}?{embed_query(mode, prefs, frame)}"
         height = initial_height(mode, int(prefs.get("size", 100)), text_chars)
-        out[mode] = {"url": url, "code": embed_snippet(url, title, frame, height)}
+        out[mode] = {"url": url, "code": embed_snippet(url, title, frame, height),
+                     "heights": {str(s): initial_height(mode, s, text_chars) for s in sizes}}
     return out

@@ -215,7 +215,8 @@ def _reading_context(b: Bulletin) -> dict[str, Any]:
         "downloads": downloads(view),
         "duration": duration,
         "duration_words": spoken_duration(duration),
-        "embeds": snippets(settings().public_url, b.id, shown_title, _prefs(), text_chars),
+        "embeds": snippets(settings().public_url, b.id, shown_title, _prefs(), text_chars,
+                           SIZES),
     }
 
 

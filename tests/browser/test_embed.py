@@ -41,10 +41,12 @@ class Textareas(HTMLParser):
             self.values[self._in] += data
 
 
-def suggested_codes(stack: Stack, bulletin_id: int) -> dict[str, str]:
-    """The codes the reading page offers to copy (as a reader would copy them)."""
+def suggested_codes(stack: Stack, bulletin_id: int, size: int = 100) -> dict[str, str]:
+    """The codes the reading page offers to copy (as a reader would copy them), for a
+    reader whose text size is `size`."""
     p = Textareas()
-    p.feed(requests.get(f"{stack.url}/bulletins/{bulletin_id}", timeout=30).text)
+    p.feed(requests.get(f"{stack.url}/bulletins/{bulletin_id}", timeout=30,
+                        cookies={"bantin_size": str(size)}).text)
     return p.values
 
 
@@ -181,6 +183,8 @@ def test_embeds_are_axe_clean(new_page: Any, stack: Stack, axe: Any,
         now = page.locator(f"#{field}").input_value()
         assert "&amp;size=125&amp;" in now and "&amp;size=100&amp;" in code
         assert now.replace("size=125", "size=100").split("height=")[0] == code.split("height=")[0]
+        # the first height too, as the server makes it for a reader at that size
+        assert now == suggested_codes(stack, bulletin["id"], 125)[field]
     for label, code in (("embed-full", codes[FULL]), ("embed-compact", codes[COMPACT])):
         src = code.split('src="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
         page.goto(src.replace("size=100", "size=200"))

@@ -7,7 +7,6 @@
   var fields = document.querySelectorAll("textarea[data-embed-code]");
   var previews = document.querySelectorAll("a[data-embed-preview]");
   if (!fields.length || !window.MutationObserver) { return; }
-  var base = parseInt(root.getAttribute("data-size"), 10) || 100;
   function query(url) {
     var size = root.getAttribute("data-size") || "100", theme = root.getAttribute("data-theme");
     var spacing = root.getAttribute("data-spacing");
@@ -18,14 +17,17 @@
       (spacing && spacing !== "normal" ? amp + "spacing=" + spacing : "");
     return url.replace(/((?:&amp;|&)frame=)/, extra + "$1");
   }
-  // The first heights were made for the size the page was rendered at.
-  fields.forEach(function (f) { f.dataset.height = (f.value.match(/height="(\d+)"/) || [])[1] || ""; });
+  // The first height at every text size, worked out by the server (embed_code.py).
+  var heights = [];
+  fields.forEach(function (f, k) {
+    try { heights[k] = JSON.parse(f.dataset.heights || "{}"); } catch (e) { heights[k] = {}; }
+  });
   function update() {
-    var scale = (parseInt(root.getAttribute("data-size"), 10) || 100) / base;
-    fields.forEach(function (f) {
+    var size = root.getAttribute("data-size") || "100";
+    fields.forEach(function (f, k) {
       var v = f.value.replace(/src="([^"]*)"/, function (m, url) { return 'src="' + query(url) + '"'; });
-      var h = parseInt(f.dataset.height, 10);
-      if (h) { v = v.replace(/height="\d+"/, 'height="' + Math.round(h * scale) + '"'); }
+      var h = heights[k][size];
+      if (h) { v = v.replace(/height="\d+"/, 'height="' + h + '"'); }
       f.value = v;
     });
     previews.forEach(function (a) { a.setAttribute("href", query(a.getAttribute("href"))); });

@@ -417,22 +417,6 @@ SPACED_DOCUMENT_CODES = [
     ("Quyết định 12/QĐ - Theo đó", "quyết định mười hai, theo đó"),
 ]
 
-@pytest.mark.parametrize(
-    ("written", "spoken"),
-    DOMAIN_ABBREVIATIONS + UNITS + DOTTED_DATES + TIMES + SCORES + MONTH_RANGES
-    + SET_SCORES + BARE_UNITS + BRACKET_DATES + MORE_TIMES + MONEY_PER_UNIT + ROMAN_NUMERALS
-    + MORE_ABBREVIATIONS + ENGLISH_DECIMALS + MORE_DATES + LISTS_AND_SCORES
-    + CORPUS_ABBREVIATIONS + LEAD_SCORES + INDEX_NAMES + PART_OF_DAY_DATES + PERIOD_YEARS
-    + SPACED_PLATES + TIME_ZONE_DATES + CURRENCY_NAMES + SPORT_EVENTS + RACE_TIMES + MEDALS
-    + RELAYS + SLASH_GAME_SCORES + RANKS + DAY_LISTS + PROGRAMME_ABBREVIATIONS
-    + SPACED_DOCUMENT_CODES,
-)
-def test_class(written: str, spoken: str) -> None:
-    result = normalize(written)
-    assert result.text == spoken
-    assert result.warnings == []
-
-
 def test_unknown_capitals_are_spelled_and_noticed() -> None:
     # OPEC became a table row in 1.7 ("ô pếch"); OPCW is still unknown
     result = normalize("WTO và OPCW họp")
@@ -579,13 +563,21 @@ ZERO_LED_DOCUMENT_NUMBERS = [
 ]
 
 
+# Every class table above, read the way the table says, with no audit warning.
 @pytest.mark.parametrize(
     ("written", "spoken"),
-    NAMES_SAID_AS_WORDS + MINISTRIES_2025 + DOTTED_PARTY_TITLES + MASKED_PLATES
+    DOMAIN_ABBREVIATIONS + UNITS + DOTTED_DATES + TIMES + SCORES + MONTH_RANGES
+    + SET_SCORES + BARE_UNITS + BRACKET_DATES + MORE_TIMES + MONEY_PER_UNIT + ROMAN_NUMERALS
+    + MORE_ABBREVIATIONS + ENGLISH_DECIMALS + MORE_DATES + LISTS_AND_SCORES
+    + CORPUS_ABBREVIATIONS + LEAD_SCORES + INDEX_NAMES + PART_OF_DAY_DATES + PERIOD_YEARS
+    + SPACED_PLATES + TIME_ZONE_DATES + CURRENCY_NAMES + SPORT_EVENTS + RACE_TIMES + MEDALS
+    + RELAYS + SLASH_GAME_SCORES + RANKS + DAY_LISTS + PROGRAMME_ABBREVIATIONS
+    + SPACED_DOCUMENT_CODES
+    + NAMES_SAID_AS_WORDS + MINISTRIES_2025 + DOTTED_PARTY_TITLES + MASKED_PLATES
     + COUNT_OVER_COUNT + BRACKET_CODES_AFTER_THEIR_NAME + NAMED_DOCUMENT_CODES
     + ZERO_LED_DOCUMENT_NUMBERS,
 )
-def test_heldout3_class(written: str, spoken: str) -> None:
+def test_class(written: str, spoken: str) -> None:
     result = normalize(written)
     assert result.text == spoken
     assert result.warnings == []
