@@ -8,7 +8,7 @@ bulletins, whoever asks (a draft never appears in a reader's "next").
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -37,10 +37,10 @@ def next_published(s: Session, bulletin_id: int) -> BulletinView | None:
     return None
 
 
-def published_today(s: Session, tz: ZoneInfo, now: datetime) -> list[BulletinView]:
-    """Bulletins published (released) during the station's day, newest first, with
-    their audio ready."""
-    start, end = schedule.day_bounds(schedule.local_day(now, tz), tz)
+def published_on(s: Session, tz: ZoneInfo, day: date) -> list[BulletinView]:
+    """Bulletins published (released) during the station's calendar `day`, newest
+    first, with their audio ready."""
+    start, end = schedule.day_bounds(day, tz)
     q = (select(Bulletin).options(selectinload(Bulletin.renditions),
                                   selectinload(Bulletin.versions))
          .where(Bulletin.state == State.PUBLISHED, Bulletin.released_at >= start,

@@ -257,6 +257,7 @@ class BulletinView:
             "published_at": b.published_at.isoformat() if b.published_at else None,
             "source_url": b.source_url, "source": b.source, "language": b.language,
             "created_at": b.created_at.isoformat() + "Z",
+            "released_at": b.released_at.isoformat() + "Z" if b.released_at else None,
             "status": str(self.status),
             "progress": {"done": done, "total": total} if cur else None,
             "error": cur.error if cur else None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -58,10 +58,10 @@ class BroadcastInput:
         return self.priority == EMERGENCY
 
 
-def _error(field: str, vi: str, en: str) -> Exception:
+def _error(field: str, vi: str, en: str, status: int = 422) -> Exception:
     from service.validation import ValidationError
 
-    return ValidationError(field, vi, en)
+    return ValidationError(field, vi, en, status)
 
 
 def instant(value: Any, field: str, tz: ZoneInfo) -> datetime | None:
@@ -83,6 +83,23 @@ def instant(value: Any, field: str, tz: ZoneInfo) -> datetime | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=tz)
     return when.astimezone(UTC).replace(tzinfo=None)
+
+
+def calendar_day(raw: str | None, field: str, today: date) -> date:
+    """A station day written ``2026-12-01`` (a query parameter); `today` when absent."""
+    if not raw:
+        return today
+    try:
+        if not raw.isascii():
+            raise ValueError(raw)
+        day = date.fromisoformat(raw)
+    except ValueError as exc:
+        raise _error(field, "Ngày phải có dạng 2026-12-01.",
+                     "The date must look like 2026-12-01.", 400) from exc
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise _error(field, f"Năm phải từ {MIN_YEAR} đến {MAX_YEAR}.",
+                     f"The year must be from {MIN_YEAR} to {MAX_YEAR}.", 400)
+    return day
 
 
 def validate_broadcast(data: dict[str, Any], tz: ZoneInfo) -> BroadcastInput:

@@ -461,6 +461,8 @@ def bulletin_schema(full: bool, extra: dict[str, Schema] | None = None,
         "version": INTEGER, "published_version": nullable(INTEGER),
         "published_at": nullable(STRING), "source_url": nullable(STRING), "source": STRING,
         "language": STRING, "created_at": INSTANT,
+        "released_at": {**nullable(INSTANT), "description": "Lúc bản tin được xuất bản cho "
+                        "người nghe (UTC). / When readers first got it."},
         "status": {"type": "string", "enum": list(RenditionStatus)},
         "progress": nullable(ref("Progress")), "error": nullable(STRING),
         "warnings": array(STRING),

@@ -8,7 +8,7 @@ JavaScript makes the same buttons instant and keeps using the same cookie.
 from __future__ import annotations
 
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, make_response, render_template, request
@@ -19,10 +19,13 @@ from service.document import build_document
 from service.durations import clock, spoken_duration
 from service.models import Bulletin, utcnow
 from service.publication import STATE_LABELS, Audience
-from service.reading_order import next_published, published_today
+from service.reading_order import next_published, published_on
 from service.rendition_view import BulletinView, ProfileStatus, RenditionStatus, bulletin_view
+from service.station import schedule
 from service.station.downloads import download_link
+from service.station.rules import calendar_day
 from service.station.vocabulary import RISK_COLOURS
+from service.validation import ValidationError
 from service.web.auth import audience, visible_or_404
 from service.web.embed_code import FRAME_ID, MODES, frame_id, snippets
 from service.web.request_context import db, settings
@@ -260,14 +263,20 @@ def embed(bulletin_id: int) -> Response:
 
 @bp.get("/hom-nay")
 def today() -> Response:
-    """Today's published bulletins, newest first: one player that goes through them
-    one after another when the reader asks (static/playlist.js)."""
+    """The day's published bulletins, newest first (`?ngay=2026-12-01` for another day
+    than today): one player that goes through them one after another when the reader
+    asks (static/playlist.js)."""
     cfg = settings()
-    now = utcnow()  # once: the heading's day and the list's day are the same day
-    items = [_playlist_item(v) for v in published_today(db(), cfg.tz, now)]
-    local = now.replace(tzinfo=UTC).astimezone(cfg.tz)
+    today = schedule.local_day(utcnow(), cfg.tz)  # once: heading and list share the day
+    try:
+        day = calendar_day(request.args.get("ngay"), "ngay", today)
+    except ValidationError as err:
+        return render_page("error.html", 400, code=400, message=err.message, reload=False)
+    items = [_playlist_item(v) for v in published_on(db(), cfg.tz, day)]
     total = sum(i["duration"] or 0 for i in items)
-    return render_page("today.html", items=items, day=f"{local:%d/%m/%Y}",
+    return render_page("today.html", items=items, day=f"{day:%d/%m/%Y}", is_today=day == today,
+                       before=(day - timedelta(days=1)).isoformat(),
+                       after=(day + timedelta(days=1)).isoformat() if day < today else None,
                        total_words=spoken_duration(total))
 
 

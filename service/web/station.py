@@ -8,7 +8,6 @@ permission, alerts need `alerts` (they publish at once), a cancel needs `publish
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
@@ -27,7 +26,7 @@ from service.station.programmes import (
     save_programme,
     validate_programme,
 )
-from service.station.rules import MAX_YEAR, MIN_YEAR
+from service.station.rules import calendar_day
 from service.validation import ValidationError, is_slug
 from service.web.auth import require_actor
 from service.web.bodies import read_json_object
@@ -192,16 +191,7 @@ def day_schedule() -> Response:
     """`?date=2026-12-01` (the station's day; today by default): every programme
     broadcast and every emergency replay of the day, in order."""
     cfg = settings()
-    raw = request.args.get("date")
-    try:
-        if raw is not None and not raw.isascii():
-            raise ValueError(raw)
-        day = date.fromisoformat(raw) if raw else schedule.local_day(utcnow(), cfg.tz)
-        if not MIN_YEAR <= day.year <= MAX_YEAR:
-            raise ValueError(raw)
-    except ValueError as exc:
-        raise ValidationError("date", "Ngày phải có dạng 2026-12-01.",
-                              "date must look like 2026-12-01.", 400) from exc
+    day = calendar_day(request.args.get("date"), "date", schedule.local_day(utcnow(), cfg.tz))
     items = day_plan(db(), day, cfg.tz, cfg.public_url)
     return jsonify({"date": day.isoformat(), "timezone": cfg.station_timezone,
                     "items": [b.to_json(cfg.tz) for b in items]})
