@@ -117,13 +117,22 @@ def _letter_dot_name(m: re.Match[str]) -> str:
     return f"{m.group(1)} "
 
 
+_WORD = re.compile(r"[^\W_]+")
+# A break right before the abbreviation: what precedes it is another phrase.
+_BREAK_BEFORE = re.compile(r"[,;:.!?]\W*$")
+
+
 def _without_echo(before: str, said: str) -> str:
     """The expansion minus the words the text has just said: "chỉ số CPI" is "chỉ số
-    giá tiêu dùng", "Quỹ Tiền tệ Quốc tế (IMF)" is said once."""
+    giá tiêu dùng", "Quỹ Tiền tệ Quốc tế (IMF)" and "Bộ Lao động - Thương binh và Xã
+    hội (LĐ-TB&XH)" are said once; never across a break ("Long Thành, TP Biên Hòa")."""
+    if _BREAK_BEFORE.search(before):
+        return said
     said_words = said.split()
-    last = before.lower().split()[-len(said_words) :]
+    bare = [w.strip(",.;:") for w in said_words]  # "lao động, thương binh và xã hội"
+    last = _WORD.findall(before.lower())[-len(said_words) :]
     for k in range(min(len(last), len(said_words)), 0, -1):
-        if last[-k:] == said_words[:k]:
+        if last[-k:] == bare[:k]:
             return " ".join(said_words[k:])
     return said
 

@@ -163,6 +163,7 @@ def default_exempt() -> frozenset[str]:
         ("weekdays", "written"),
         ("code_prefixes", "prefix"),
         ("doc_types", "code"),
+        ("goal_marks", "written"),
     ):
         forms.update(mapping(table, column, column))
     return frozenset(f.lower().strip(_TOKEN_STRIP) for f in forms) | frozenset(
@@ -235,7 +236,7 @@ def spelled_capitals(source: str, spoken: str, exempt: Iterable[str] = ()) -> li
 _PUNCT = re.compile(r"[^\w\s]|_")
 # Variants the conventions call equally right: tư/bốn, linh/lẻ, nghìn/ngàn, tỷ/tỉ, hòa/hoà.
 _EQUIVALENT = [
-    (re.compile(r"\b(mươi|phần|thứ|tháng) tư\b"), r"\1 bốn"),
+    (re.compile(r"\b(mươi|phần|thứ|tháng|linh|lẻ) tư\b"), r"\1 bốn"),  # "linh tư": the north
     (re.compile(r"\blẻ\b"), "linh"),
     (re.compile(r"\bngàn\b"), "nghìn"),
     (re.compile(r"\btỉ\b"), "tỷ"),

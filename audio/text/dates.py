@@ -37,7 +37,8 @@ _COUNTED = re.compile(
 # not "giờ" counted after a range.
 _TIME_ZONE_UPPER = re.compile(r"\s*giờ\s+(?:(?i:địa\s+phương|quốc\s+tế|miền)|[A-ZĐ])")
 _CLOCK = re.compile(
-    rf"{_B}(\d{{1,2}})(?:[hg:](\d{{2}})(?::(\d{{2}}))?|h(?:\s?(\d{{2}})\s?(?:p|ph|phút)\b)?)'?"
+    rf"{_B}(\d{{1,2}})(?:[hg:](\d{{2}})(?::(\d{{2}}))?|h(?:\s?(\d{{2}})\s?(?:p|ph|phút)\b)?"
+    r"|h(\d))'?"
     r"(?![\w/]|[.,:]\d)"
 )
 # A race time with hundredths: "15:01,63", "2:05:30,5", "1:58.38" (never a clock time:
@@ -60,7 +61,7 @@ def _english_decimal() -> re.Pattern[str]:
     return re.compile(
         rf"{_B}(\d{{1,3}})\.(\d{{1,2}})(?=\s?(?:{after})(?!\w))"
         rf"|{_B}(\d{{1,3}})\.(\d{{3}})(?=\s?(?:°|độ)\s?(?i:vĩ|kinh|[NSEW](?!\w)))"
-        r"|(?<=(?i:độ lớn) )(\d{1,2})\.(\d{1,2})(?![\w.,]|\s?[-–/]\s?\d)"
+        r"|(?<=(?i:độ lớn) )(\d{1,2})\.(\d{1,2})(?!\w|[.,]\d|\s?[-–/]\s?\d)"
     )
 
 
@@ -100,8 +101,10 @@ _ZERO_MINUTES = re.compile(
 )
 _SCALE = re.compile(r"(?:^|\W)(?:tỷ|tỉ)\s+lệ\s*$", re.IGNORECASE)
 # "ngày 22 và 23/11", "các ngày 5, 6 và 7/8": "ngày" is said once for the whole list.
+# "Ngày và đêm 28/10": the day already said before its night.
 _DAY_WORD = re.compile(
-    r"(?:^|\W)(ngày|mùng|mồng)(?:\s+\d{1,2}\s*(?:,|và)\s*)*\s*$", re.IGNORECASE
+    r"(?:^|\W)(ngày|mùng|mồng)(?:\s+\d{1,2}\s*(?:,|và)\s*)*\s*$"
+    r"|(?:^|\W)ngày\s*(?:,|và)\s*(?:đêm|tối|sáng|chiều|trưa)\s*$", re.IGNORECASE
 )
 # "2 ngày 21 và 22-9", "các ngày 5, 6 và 7-8": the days listed before a dash date.
 _DAY_LIST_TAIL = re.compile(r"(?<![\w.,/-])\d{1,2}\s*(?:,|và)\s*$")
@@ -388,10 +391,10 @@ def _clock_range(m: re.Match[str], style: Style) -> str:
 
 
 def _clock(m: re.Match[str], style: Style) -> str:
-    h_s, mi_s, s_s, mi2_s = m.groups()
+    h_s, mi_s, s_s, mi2_s, mi1_s = m.groups()  # mi1_s: one minute digit, "14h8"
     written = m.group()
     h = int(h_s)
-    minutes = mi_s or mi2_s
+    minutes = mi_s or mi2_s or mi1_s
     if ":" in written and (mi_s is None or h > 24):
         return written
     if minutes is None:

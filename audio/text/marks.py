@@ -46,7 +46,7 @@ def _bracket_date(m: re.Match[str]) -> str:
 # "Olympic Toán quốc tế (IMO)", "vắc xin Sởi-Rubella (MR)": an acronym no table knows,
 # alone in brackets after the name it stands for, is not read (a known one is said once,
 # see `abbrev._without_echo`).
-_BRACKET_ACRONYM = re.compile(r"(?<=[^\W_])\s*\(\s*([A-ZĐ][A-ZĐ0-9]{1,8})\s*\)")
+_BRACKET_ACRONYM = re.compile(r"(?<=[^\W_])\s*\(\s*([A-ZĐ][A-ZĐ0-9]{1,8}(?:-[A-ZĐ0-9]{1,6})?)\s*\)")
 _WORDS_BEFORE = re.compile(r"[^\W_]+")
 
 
@@ -90,11 +90,43 @@ def _seconds_mark(m: re.Match[str]) -> str:
     return f"{head}{seconds} giây {hundredths}"
 
 
+# A goal's minute in a scorer list: "Xuân Son (68' pen)", "Tuấn Hải (90'+3)", "45+2'",
+# "12' og": "phút sáu mươi tám, phạt đền", "phút chín mươi cộng ba" (the kinds of goal:
+# data/goal_marks.tsv). Only after a bracket or a name, never a digit after the mark (a
+# race time, "1'58”38"), never inside a quotation ("‘Top 10’", "'có 5'").
+@cache
+def _goal_minute_re() -> re.Pattern[str]:
+    kinds = alternation(mapping("goal_marks", "written", "spoken"))
+    return re.compile(
+        r"(?:(?<=\()|(?<=[^\W\d_]\s)|(?<=[,;]\s))(\d{1,3})(?:\+(\d{1,2}))?['’′]"
+        rf"(?:\s?\+\s?(\d{{1,2}}))?(?:\s?({kinds})(?!\w))?(?![\w'’′”\"″]|\d)"
+    )
+
+
+_NOT_A_NAME = re.compile(r"(?:^|\s)(?i:năm|những|thập niên|đời|số|top|khoảng|gần|hơn)\s$")
+
+
+def _goal_minute(m: re.Match[str]) -> str:
+    minute, added, added_after, kind = m.groups()
+    before = m.string[: m.start()]
+    mark = m.group()[len(minute) + (len(added) + 1 if added else 0)]
+    # an open quotation: an odd count of straight quotes that do not close a minute
+    quoted = (len(re.findall(r"(?<!\d)'", before)) % 2 == 1 if mark == "'"
+              else mark == "’" and before.count("‘") > before.count("’"))
+    if int(minute) > 130 or quoted or _NOT_A_NAME.search(before[-14:]):
+        return m.group()
+    extra = added or added_after
+    said = f" phút {minute}{f' cộng {extra}' if extra else ''}"
+    return f"{said}, {mapping('goal_marks', 'written', 'spoken')[kind]}" if kind else said
+
+
 def silent_marks(text: str, style: Style) -> str:
     """Marks a reader sees but an announcer does not say: "./.", quotes, bullets, brackets."""
     text = _END_MARK.sub(".", text)
     if any(mark in text for mark in ("”", '"', "″", "’’", "''")):
         text = _SECONDS_MARK.sub(_seconds_mark, text)
+    if any(mark in text for mark in ("'", "’", "′")):
+        text = _goal_minute_re().sub(_goal_minute, text)
     if "(" in text:
         text = _BRACKET_ACRONYM.sub(_bracket_acronym, text)
     if "(" in text and "." in text:
@@ -167,11 +199,11 @@ def _phone(m: re.Match[str]) -> str:
     return f" {read_digits(digits)} " if 10 <= len(digits) <= 11 else m.group()
 
 
-# Licence plates: "29B-123.45", "51F1-123.45", "30E-12345", "29LD 123.45", and
+# Licence plates: "29B-123.45", "51F1-123.45", "30E-12345", "29LD 123.45", "26B – 004.00", and
 # motorbikes written "29-B1 234.56" or with spaces, "62 B1 43207". The "." is
 # not a sentence end and the groups are not quantities: read digit by digit.
 _PLATE = re.compile(
-    r"(?<![\w.,/-])(\d{2})(?:-|\s)?([A-ZĐ]{1,2})(\d?)(?:[-\s]|\s?-\s?)"
+    r"(?<![\w.,/-])(\d{2})(?:-|\s)?([A-ZĐ]{1,2})(\d?)(?:[-–\s]|\s?[-–]\s?)"
     r"(\d{3}\.\d{2}|\d{4,5})(?![\w]|[.,]\d)"
 )
 
@@ -186,9 +218,9 @@ def _plate(m: re.Match[str]) -> str:
     loose = "." not in number and not series  # no "B1" and no "123.45": maybe a count
     if m.group()[2].isspace() and loose:
         return m.group()  # "lớp 12 A 1234": a spaced plate needs "B1" or "123.45"
-    if loose and " " in m.group() and "-" not in m.group():
+    if loose and " " in m.group() and not {"-", "–"} & set(m.group()):
         return m.group()  # "29B 1234" alone is too loose to be a plate
-    if m.group()[2] == "-" and loose:
+    if m.group()[2] in "-–" and loose:
         return m.group()  # "12-A 1234": only "29-B1 234.56" is written with that dash
     return f" {_plate_head(province, letters, series)} {read_digits(number)} "
 
@@ -199,7 +231,7 @@ def _plate(m: re.Match[str]) -> str:
 # ("ích xì"), one by one like the digits around it; the number part has 4 or 5 places
 # and at least one "x" (a lower-case "x" never follows a series letter in a word).
 _MASKED_PLATE = re.compile(
-    r"(?<![\w.,/-])(\d{2})-?([A-ZĐ]{1,2})(\d?)(?:\s?-\s?|\s|\.)?"
+    r"(?<![\w.,/-])(\d{2})-?([A-ZĐ]{1,2})(\d?)(?:\s?[-–]\s?|\s|\.)?"
     r"(\d{3}\.(?:\d|x)x|\d{0,4}x{1,5})(?![\w]|[.,]\d)"
 )
 

@@ -167,7 +167,11 @@ def _height(m: re.Match[str], style: Style) -> str:
 
 
 _TIME_WORDS = frozenset(("ngày", "tuần", "tháng", "quý", "năm", "giờ", "phút", "giây"))
-_RATE_WORDS = (*_TIME_WORDS, "người", "hộ", "lượt", "ca", "xe", "con", "liều", "lít")
+#: what a price or a score is counted per ("điểm/môn", "200 ngàn/chuyến"); never a word that
+#: pairs as "or" ("tỉnh/thành", "xã/phường" stay as written)
+_RATE_WORDS = (*_TIME_WORDS, "người", "hộ", "lượt", "ca", "xe", "con", "liều", "lít", "chuyến",
+               "môn", "hộp", "suất", "vé", "bao", "chai", "gói", "phòng", "đêm", "buổi", "trận",
+               "lần", "kỳ", "học sinh", "sinh viên", "khách", "chiếc", "cái", "bộ", "căn")
 
 
 @cache
@@ -185,6 +189,9 @@ def _word_rate(m: re.Match[str]) -> str:
     return f"{word} một {mapping('units', 'unit', 'spoken').get(per, per)}"
 
 
+# Rain per hours: "100-200mm/24h", "(>120mm/3h)", "50 mm/6 giờ": "… mi li mét trong
+# hai mươi tư giờ", as the weather bulletins say it (a rate "/h" has no number: km/h).
+_PER_HOURS = re.compile(r"(?<=[^\W\d_])/\s?(\d{1,2})\s?(?:h|giờ|tiếng)(?![\w])")
 _MILESTONE = re.compile(r"(?<![\w.,/])[Kk]m\s?(?=\d)")
 _OVER_UNIT = re.compile(r"(?<![\w.,/])(\d{2,3})/(\d{2,3})\s?(mmHg)(?![\w])")
 
@@ -220,6 +227,14 @@ def _times_re() -> re.Pattern[str]:
 _TIMES_HINT = re.compile(r"\d\s?[xX×]\s?\d")  # "x" alone is in most sentences ("xã")
 
 
+@cache
+def _number_symbol_re() -> re.Pattern[str]:
+    """">120mm", "<5 tuổi": a comparison sign before a quantity, as prose says it
+    (data/number_symbols.tsv); between two terms ("x > 5") it stays "lớn hơn"."""
+    signs = re.escape("".join(mapping("number_symbols", "symbol", "spoken")))
+    return re.compile(rf"(?:(?<=^)|(?<=[\s(]))([{signs}])\s?(?=\d)")
+
+
 def units(text: str, style: Style) -> str:
     """'5 km', '-5°C', '3,5%', '8%/năm', '120 m2': quantity, Vietnamese unit name, rate;
     then a unit left without a number ("mỗi kWh", "… đồng một kWh.")."""
@@ -227,11 +242,15 @@ def units(text: str, style: Style) -> str:
         text = _word_rate_re().sub(_word_rate, text) if "/" in text else text
         return _bare_units(text)
     names = mapping("units", "unit", "spoken")
+    if ">" in text or "<" in text:
+        signs = mapping("number_symbols", "symbol", "spoken")
+        text = _number_symbol_re().sub(lambda m: f"{signs[m[1]]} ", text)
     if _TIMES_HINT.search(text):
         text = _times_re().sub(lambda m: f"{read_int(int(m[1]), style)} nhân ", text)
     text = _HEIGHT.sub(lambda m: _height(m, style), text)
 
     if "/" in text:  # blood pressure "120/80 mmHg": two readings, "trên"
+        text = _PER_HOURS.sub(lambda m: f" trong {read_int(int(m[1]), style)} giờ", text)
         text = _OVER_UNIT.sub(
             lambda m: f"{read_int(int(m[1]), style)} trên {read_int(int(m[2]), style)}"
             f" {names[m[3]]}",

@@ -74,12 +74,28 @@ def _unglue(m: re.Match[str]) -> str:
     return f"{word} " if vietnamese else word
 
 
+_SPACED_CODE_HINT = re.compile(r"[^\W\d_]\s+-\s?\d|[^\W\d_]\s?-\s+\d")
+
+
+@cache
+def _spaced_code() -> re.Pattern[str]:
+    """"Covid -19", "COVID - 19": a name whose number the table joins ("Covid-19"), typed
+    with a space by the hyphen; joined, or the number would be read as negative."""
+    from audio.text.tables import abbreviation_index
+
+    names = sorted({k.rsplit("-", 1)[0] for k in abbreviation_index()
+                    if re.fullmatch(r"[^\W\d_]+-\d+", k)}, key=len, reverse=True)
+    return re.compile(rf"(?<![\w-])({'|'.join(map(re.escape, names))})\s*-\s*(?=\d)")
+
+
 def clean(text: str) -> str:
     """NFC (via NFKC: full-width digits, ², ligatures), spaces, invisible marks, legacy text."""
     text = convert_legacy(text).translate(_translation())
     if not unicodedata.is_normalized("NFKC", text):
         # NFKC can produce new digits (①→1) and fraction slashes (½→1⁄2): translate again.
         text = unicodedata.normalize("NFKC", text).translate(_translation())
+    if _SPACED_CODE_HINT.search(text):
+        text = _spaced_code().sub(r"\1-", text)
     if _GLUED_HINT.search(text):
         text = _GLUED.sub(_unglue, text)
     return new_tone_placement(text)

@@ -55,6 +55,11 @@ MIN_ACCURACY = {
     # rv000-rv166, from 57 sites (regional papers too), annotated without the normalizer,
     # measured once at 1.7: 159/167 (0.952); its failures were not handed over
     "heldout-1.7": 0.95,
+    # rx000-rx180, from 91 pages on 62 sites, annotated without the normalizer, measured
+    # once at 1.9: 164/181 (0.906); 180/181 at 1.10 once its failures had been handed over
+    # and their classes fixed (no longer held out since then). Left: rx056's "hôm 26/8"
+    # without "ngày" contradicts ri160, ri348 and rq177 ("hôm ngày")
+    "heldout-1.9": 0.99,
 }
 
 
@@ -74,6 +79,7 @@ def test_corpus_shape() -> None:
     assert sum(r["annotation"] == "heldout-1.5" for r in ROWS) >= 176
     assert sum(r["annotation"] == "heldout-1.6" for r in ROWS) >= 211
     assert sum(r["annotation"] == "heldout-1.7" for r in ROWS) >= 167
+    assert sum(r["annotation"] == "heldout-1.9" for r in ROWS) >= 181
     assert len({r["id"] for r in ROWS}) == len(ROWS)
     assert len({r["input"] for r in ROWS}) == len(ROWS)
     for r in ROWS:
