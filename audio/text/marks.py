@@ -252,6 +252,9 @@ def _unit_after() -> re.Pattern[str]:
     return re.compile(rf"\s?(?:{alternation(units)})(?![\w])")
 
 
+_NAME_AT_END = re.compile(r"(?<=\s)[A-Z][A-Za-z]{1,15}\s+$")
+
+
 def _context_digits(text: str) -> str:
     """Numbers after "gọi", "đường dây nóng", "mã số" … are read digit by digit."""
     phone_ctx = trailing_context("phone")
@@ -269,7 +272,10 @@ def _context_digits(text: str) -> str:
             return digits(m, plain)
         if plain in services and before.rstrip().endswith("số"):
             return digits(m, plain)
-        code = code_ctx.search(before)
+        # "số hiệu Booster 1097", "mã Falcon 9": a name between the code word and its number
+        code = code_ctx.search(before) or code_ctx.search(_NAME_AT_END.sub("", before))
+        if code and len(plain) < 3 and not before.rstrip().endswith(code.group(1)):
+            code = None  # "mã Falcon 9": a short number after a name is the name's
         if code and (plain.startswith("0") or code.group(1).lower() != "số"):
             if _ISSUED_AFTER.match(text, m.end()):
                 return num  # "Nghị quyết số 01-NQ/TU": a document number, read as one

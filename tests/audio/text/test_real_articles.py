@@ -22,7 +22,8 @@ from audio.text.audit import misread_tokens
 
 ARTICLES = Path(__file__).resolve().parents[2] / "data" / "normalize" / "articles" / "articles.tsv"
 # a01-a11: 5 misread tokens in 2,388 written words (2.09) at NORMALIZER_VERSION 1.3;
-# a01-a13: 0 in 2,815 at 1.4
+# a01-a13: 0 in 2,815 at 1.4; a14-a19, held out, measured once at 1.10: 4 in 1,394 (2.87),
+# 0 at 1.11 once their two classes were fixed
 MAX_MISREAD_PER_1000 = 0.0
 
 
@@ -36,7 +37,7 @@ PARAGRAPHS = load()
 
 def test_articles_shape() -> None:
     articles = {p["article"] for p in PARAGRAPHS}
-    assert len(articles) >= 10
+    assert len(articles) >= 19
     assert len({p["domain"] for p in PARAGRAPHS}) >= 6
     for name in articles:
         own = [p for p in PARAGRAPHS if p["article"] == name]
