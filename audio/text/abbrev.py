@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 
 from audio.text.data_files import mapping
 from audio.text.numbers import Style
-from audio.text.tables import abbreviation_index, expand_abbreviation
+from audio.text.tables import DIGRAPH_INITIALS, abbreviation_index, expand_abbreviation
 from audio.text.words import spell
 
 _TONES = dict.fromkeys([0x0300, 0x0301, 0x0303, 0x0309, 0x0323], None)
@@ -93,6 +93,13 @@ _LETTER_DOT_NAME = re.compile(
 _LETTER_DOT_DIGIT = re.compile(rf"(?<![\w.])([{re.escape(_UPPER)}])\.(?=\d)")
 _INITIAL_DOT = re.compile(
     rf"(?<=[^\W\d_]\s)([{re.escape(_UPPER)}])\.(?=\s+(\w))"
+)
+
+
+# "bệnh nhân Ph.", "Mai Đình Ph. (28 tuổi)": a name's initial written with its two-letter
+# consonant, spelled like any initial ("pê hát"); none of these pairs is a word.
+_DIGRAPH_INITIAL = re.compile(
+    rf"(?<=[^\W\d_]\s)({'|'.join(DIGRAPH_INITIALS)})\.(?=\s|[,;:)]|$)"
 )
 
 
@@ -174,6 +181,7 @@ def abbreviations(text: str, style: Style, domain: str | None = None) -> str:
     # "U.21" is the code "U21"; "anh T. điều khiển", "Lê Văn T. (32 tuổi)": an initial,
     # not a sentence end, when the sentence goes on in lower case or with a number.
     text = _LETTER_DOT_DIGIT.sub(r"\1", text)
+    text = _DIGRAPH_INITIAL.sub(lambda m: m.group(1).upper(), text)
     return _INITIAL_DOT.sub(_initial, text)
 
 

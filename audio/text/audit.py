@@ -16,7 +16,7 @@ from functools import cache
 
 from audio.text.data_files import mapping
 from audio.text.numbers import Style, read_digits
-from audio.text.tables import abbreviation_index
+from audio.text.tables import DIGRAPH_INITIALS, abbreviation_index
 from audio.text.unicode_clean import numeric_non_digits
 
 PAUSES = ".,;:!?"
@@ -191,7 +191,7 @@ def plain_words(text: str) -> list[str]:
     """Ordinary words: whitespace tokens made only of letters, not all-capital acronyms."""
     out = []
     for word in _PLAIN.findall(text):
-        if word.isupper() and (len(word) > 1 or word.isascii()):
+        if (word.isupper() and (len(word) > 1 or word.isascii())) or word in DIGRAPH_INITIALS:
             continue
         out.append(word.lower())
     return out

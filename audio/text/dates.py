@@ -90,6 +90,9 @@ _CLOCK_RANGE = re.compile(
 # (Vietnamese decimals take a comma) and never "5.000" (three digits are thousands).
 _DOT_DATE = re.compile(rf"{_B}(?:(\d{{1,2}})\s?[-–]\s?)?(\d{{1,2}})\.(\d{{1,2}})(?![\w/]|[.,]\d)")
 _IN_PARENS = re.compile(r"\(\s*$")
+# "tháng 9/2020 - 2/2021": from one month of a year to another, "đến" (the spaced dash
+# would otherwise be a pause).
+_MONTH_YEAR_SPAN = re.compile(r"(?<![\w/.,])(\d{1,2}/\d{4})\s*[-–]\s*(?=\d{1,2}/\d{4}(?![\w/]))")
 # "tháng 3-5/2024": two months of one year.
 _MONTH_RANGE_YEAR = re.compile(
     rf"(?<![\w])([Tt]háng)\s+(\d{{1,2}})\s?[-–]\s?(\d{{1,2}})/(\d{{4}}){_E}"
@@ -106,6 +109,13 @@ _DAY_WORD = re.compile(
     r"(?:^|\W)(ngày|mùng|mồng)(?:\s+\d{1,2}\s*(?:,|và)\s*)*\s*$"
     r"|(?:^|\W)ngày\s*(?:,|và)\s*(?:đêm|tối|sáng|chiều|trưa)\s*$", re.IGNORECASE
 )
+# "từ ngày 2 đến 13/7", "(từ 13 đến 16/12)": the range's first day carries "ngày", the d/m
+# that ends it takes none ("từ ngày hai đến mười ba tháng bảy"; six independent rows).
+_RANGE_END = re.compile(r"(?<![\w.,/])\d{1,2}\s+(?:đến|tới)\s*$", re.IGNORECASE)
+# "lớp 6/3": a class and its section, "lớp sáu ba"; "thắng 21/11": points, not a date (a
+# proper fraction of small numbers after a score word stays one: "thắng 3/4 số trận").
+_CLASS_BEFORE = re.compile(r"(?:^|\W)lớp\s*$", re.IGNORECASE)
+_SCORE_BEFORE = re.compile(r"(?:^|\W)(?:thắng|thua|hòa|dẫn)\s*$", re.IGNORECASE)
 # "2 ngày 21 và 22-9", "các ngày 5, 6 và 7-8": the days listed before a dash date.
 _DAY_LIST_TAIL = re.compile(r"(?<![\w.,/-])\d{1,2}\s*(?:,|và)\s*$")
 # "trong đó 8 và 9/7 là …": a list of days before a date with no "ngày" before it; the
@@ -245,6 +255,8 @@ def dates_times(text: str, style: Style) -> str:
             lambda m: f"{m[1]}{m[2]} năm {read_int(int(m[3]), style)}", text
         )
     text = _MONTH_RANGE_YEAR.sub(month_range, text)
+    if "-" in text or "–" in text:
+        text = _MONTH_YEAR_SPAN.sub(r"\1 đến ", text)
     text = _MONTH_YEAR.sub(month_year, text)
     counted = leading_context("count")
     address_ctx = trailing_context("address")
@@ -266,6 +278,10 @@ def dates_times(text: str, style: Style) -> str:
         before = text[max(0, m.start() - 24) : m.start()]
         if RANK_BEFORE.search(before):
             return m.group()  # "xếp thứ 3/12": a rank, read "trên" by the fraction stage
+        if _CLASS_BEFORE.search(before) or (
+            _SCORE_BEFORE.search(before) and (d > mo or min(d, mo) >= 10)
+        ):
+            return f"{read_int(d, style)} {read_int(mo, style)}"
         # An improper fraction ("15/7") is far less likely in news than a date.
         improper = d > mo and (d, mo) != (24, 7)  # "24/7" is round the clock
         in_context = date_ctx.search(before) is not None
@@ -275,7 +291,8 @@ def dates_times(text: str, style: Style) -> str:
             return m.group()
         if not in_context and counted.match(text, m.end()):
             return m.group()  # "10/9 huyện" counts districts; a fraction stage reads it
-        return f"{_day_prefix(before)}{read_int(d, style)} tháng {_month(mo, style)}"
+        head = "" if _RANGE_END.search(before) else _day_prefix(before)
+        return f"{head}{read_int(d, style)} tháng {_month(mo, style)}"
 
     if "/ " in text:
         text = _SLASH_SPACE.sub(

@@ -5,11 +5,12 @@ phone numbers, document codes) before the number stages could split them apart.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 from audio.text.data_files import alternation, mapping, trailing_context, words
 from audio.text.numbers import Style, has_digit, read_digits, read_int, read_integer_string
-from audio.text.tables import abbreviation_index
+from audio.text.tables import abbreviation_index, expand_abbreviation
 from audio.text.words import spell
 
 # "./." closes official documents and is never read; keep a full stop for the pause.
@@ -46,7 +47,9 @@ def _bracket_date(m: re.Match[str]) -> str:
 # "Olympic Toán quốc tế (IMO)", "vắc xin Sởi-Rubella (MR)": an acronym no table knows,
 # alone in brackets after the name it stands for, is not read (a known one is said once,
 # see `abbrev._without_echo`).
-_BRACKET_ACRONYM = re.compile(r"(?<=[^\W_])\s*\(\s*([A-ZĐ][A-ZĐ0-9]{1,8}(?:-[A-ZĐ0-9]{1,6})?)\s*\)")
+_BRACKET_ACRONYM = re.compile(
+    r"(?<=[^\W_])\s*\(\s*([A-ZĐ][A-ZĐ0-9&]{1,8}(?:-[A-ZĐ0-9&]{1,6})?)\s*\)"
+)
 _WORDS_BEFORE = re.compile(r"[^\W_]+")
 
 
@@ -62,6 +65,33 @@ def _after_a_name(m: re.Match[str]) -> bool:
     )
 
 
+_INITIALS_SKIP = frozenset(("và", "-", "–"))  # "TD&MNPB": "&" stands for "và"
+
+
+def _bare(letter: str) -> str:
+    """A letter without its tone or vowel marks ("Ủ" → "u"; "Đ" stays "đ")."""
+    return unicodedata.normalize("NFD", letter.lower())[0]
+
+
+def _names_before(before: str, abbr: str, said: str) -> bool:
+    """Whether an abbreviation alone in brackets only repeats the name just written:
+    its expansion is among the last words ("Trung tâm Kiểm soát bệnh tật thành phố
+    (CDC)"), or its letters are their initials ("Uỷ ban thương vụ Quốc hội (UBTVQH)",
+    a typo included)."""
+    words = _WORDS_BEFORE.findall(before.lower())
+    want = [w.strip(",.;:") for w in said.split()]
+    recent = words[-(len(want) + 4):]
+    if any(recent[i : i + len(want)] == want for i in range(len(recent) - len(want) + 1)):
+        return True
+    letters = [_bare(c) for c in abbr if c.isalpha()]
+    ands = abbr.count("&")
+    heads = [w for w in words if w not in _INITIALS_SKIP][-len(letters):] if letters else []
+    tail = words[-(len(letters) + ands):]
+    return len(letters) >= 3 and (
+        [_bare(w[0]) for w in heads] == letters
+        or [_bare(w[0]) for w in tail if w != "và"] == letters)
+
+
 def _bracket_acronym(m: re.Match[str]) -> str:
     """An acronym no table knows, alone in brackets after the name it stands for, only
     repeats that name and is silent: letters after a word ("(IMO)", "(SXH)" is known
@@ -71,6 +101,9 @@ def _bracket_acronym(m: re.Match[str]) -> str:
     (EVN)" → "e vê en"; "Tổ chức Y tế Thế giới (WHO)" is said once)."""
     token = m.group(1)
     if token in abbreviation_index():
+        said = expand_abbreviation(m.string, m.start(1), m.end(1))
+        if said and _names_before(m.string[: m.start()], token, said):
+            return " "  # "Trung tâm Kiểm soát bệnh tật thành phố (CDC)"
         return m.group()
     plain = token.isalpha() and not m.string[m.start() - 1].isdigit()
     return " " if plain or _after_a_name(m) else m.group()

@@ -227,6 +227,15 @@ def _times_re() -> re.Pattern[str]:
 _TIMES_HINT = re.compile(r"\d\s?[xX×]\s?\d")  # "x" alone is in most sentences ("xã")
 
 
+# A storm's position written without the degree signs: "17,5N-116,9E" is "17,5°N,
+# 116,9°E" (a latitude then a longitude, read by the °N/°E units).
+_BARE_COORDINATES_HINT = re.compile(r"\d[NS]\s?[-–,;/]")
+_BARE_COORDINATES = re.compile(
+    r"(?<![\w.,])(\d{1,2}(?:[,.]\d{1,2})?)\s?([NS])\s?[-–,;/]\s?"
+    r"(\d{1,3}(?:[,.]\d{1,2})?)\s?([EW])(?![\w])"
+)
+
+
 @cache
 def _number_symbol_re() -> re.Pattern[str]:
     """">120mm", "<5 tuổi": a comparison sign before a quantity, as prose says it
@@ -242,6 +251,9 @@ def units(text: str, style: Style) -> str:
         text = _word_rate_re().sub(_word_rate, text) if "/" in text else text
         return _bare_units(text)
     names = mapping("units", "unit", "spoken")
+    if _BARE_COORDINATES_HINT.search(text):
+        text = _BARE_COORDINATES.sub(
+            lambda m: f"{m[1].replace('.', ',')}°{m[2]}, {m[3].replace('.', ',')}°{m[4]}", text)
     if ">" in text or "<" in text:
         signs = mapping("number_symbols", "symbol", "spoken")
         text = _number_symbol_re().sub(lambda m: f"{signs[m[1]]} ", text)

@@ -171,6 +171,11 @@ def expand_abbreviation(
     return None
 
 
+#: A name's initial written with its two-letter consonant ("bệnh nhân Ph.", "Văn Th."):
+#: spelled like any initial, and never a Vietnamese word on its own.
+DIGRAPH_INITIALS = ("Ph", "Th", "Tr", "Ng", "Nh", "Kh", "Ch", "Gh", "Gi")
+
+
 @cache
 def dotted_abbreviations() -> frozenset[str]:
     """Written forms that contain a full stop ("TP.", "GS.TS", "v.v."): not sentence ends."""

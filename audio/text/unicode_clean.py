@@ -68,6 +68,15 @@ _GLUED_HINT = re.compile(r"[a-zà-ỹđ]\d")  # cheap: a lower-case letter befor
 _GLUED = re.compile(r"(?<![\w])([^\W\d_]{2,})(?=\d)")
 
 
+# "2,37triệu", "5độ": a number glued to the Vietnamese word after it (a unit symbol is
+# ASCII, "5km", and stays glued for the unit stage).
+_VI_MARKED = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+_GLUED_AFTER_HINT = re.compile(rf"\d[a-z{_VI_MARKED}]")
+_GLUED_AFTER = re.compile(
+    rf"(?<=\d)(?=[a-z{_VI_MARKED}]*[{_VI_MARKED}])(?=[a-z{_VI_MARKED}]{{2,}}(?!\w))"
+)
+
+
 def _unglue(m: re.Match[str]) -> str:
     word = m.group(1)
     vietnamese = not word.isascii() and not word.isupper()
@@ -98,6 +107,8 @@ def clean(text: str) -> str:
         text = _spaced_code().sub(r"\1-", text)
     if _GLUED_HINT.search(text):
         text = _GLUED.sub(_unglue, text)
+    if _GLUED_AFTER_HINT.search(text):
+        text = _GLUED_AFTER.sub(" ", text)
     return new_tone_placement(text)
 
 

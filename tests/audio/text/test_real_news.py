@@ -60,6 +60,13 @@ MIN_ACCURACY = {
     # and their classes fixed (no longer held out since then). Left: rx056's "hôm 26/8"
     # without "ngày" contradicts ri160, ri348 and rq177 ("hôm ngày")
     "heldout-1.9": 0.99,
+    # ry000-ry172, from 91 pages on 69 sites, annotated without the normalizer, measured
+    # once at 1.11: 154/173 (0.890); 168/173 at 1.12 once its failures had been handed over
+    # and their classes fixed (no longer held out since then). Left: ry143's "từ 26/7"
+    # without "ngày" contradicts rx's "từ ngày"; ry152's "a tê em mờ" for ATM (the table
+    # has the broadcast "a tê em"); ry045's "9.58" with no unit; ry054's "Starlink 12-10"
+    # as a designation; ry087's "R'lấp"
+    "heldout-1.10": 0.97,
 }
 
 
@@ -80,6 +87,7 @@ def test_corpus_shape() -> None:
     assert sum(r["annotation"] == "heldout-1.6" for r in ROWS) >= 211
     assert sum(r["annotation"] == "heldout-1.7" for r in ROWS) >= 167
     assert sum(r["annotation"] == "heldout-1.9" for r in ROWS) >= 181
+    assert sum(r["annotation"] == "heldout-1.10" for r in ROWS) >= 173
     assert len({r["id"] for r in ROWS}) == len(ROWS)
     assert len({r["input"] for r in ROWS}) == len(ROWS)
     for r in ROWS:
