@@ -54,20 +54,8 @@
   var RATES = ["0.75", "1", "1.25", "1.5", "1.75", "2"];
   var spans = [], stops = [], current = null;
 
-  // ---- Times in words: "1 phút 5 giây trên 4 phút 41 giây" ------------------------------
-  function words(t) {
-    t = Math.max(0, Math.round(t || 0));
-    var h = Math.floor(t / 3600), m = Math.floor(t % 3600 / 60), s = t % 60, out = [];
-    if (h) { out.push(h + " giờ"); }
-    if (m) { out.push(m + " phút"); }
-    if (s || !out.length) { out.push(s + " giây"); }
-    return out.join(" ");
-  }
-  function clock(t) {
-    t = Math.max(0, Math.floor(t || 0));
-    var m = Math.floor(t / 60), s = t % 60;
-    return m + ":" + (s < 10 ? "0" : "") + s;
-  }
+  // ---- Times in words: "1 phút 5 giây trên 4 phút 41 giây" (player-core.js) -------------
+  var words = window.bantinPlayer.words, clock = window.bantinPlayer.clock;
   function rateWords(r) { return String(r).replace(".", ",") + " lần"; }
 
   // ---- Transcript -----------------------------------------------------------------------
