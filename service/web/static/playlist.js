@@ -14,8 +14,7 @@
   var continuous = box.querySelector("[data-continuous]");
   var items = Array.prototype.slice.call(document.querySelectorAll("[data-playlist-items] > li"));
   var live = document.getElementById("thong-bao");
-  var words = window.bantinPlayer.words, clock = window.bantinPlayer.clock;
-  var RATES = ["0.75", "1", "1.25", "1.5", "1.75", "2"];
+  var player = window.bantinPlayer;
   var at = 0;
   function el(sel) { return box.querySelector(sel); }
   function get(k) { try { return window.localStorage.getItem(k); } catch (e) { return null; } }
@@ -34,29 +33,13 @@
   function duration() {
     return isFinite(audio.duration) && audio.duration > 0 ? audio.duration : parseFloat(items[at].dataset.duration) || 0;
   }
-  // The slider always shows where the audio is, focused or not. Its aria-valuetext changes
-  // at most every SPOKEN_EVERY ms while it is focused and the audio plays (a focused slider
-  // is not read out every second); a key, a seek, a pause or another bulletin updates it at once.
-  var SPOKEN_EVERY = 5000, spokenAt = 0, dragging = false;
-  var slider = el("[data-seek]"), time = el("[data-time]"), rate = el("[data-rate]");
-  function showTime(now) {
-    var d = duration(), t = audio.currentTime;
-    time.textContent = clock(t) + " / " + clock(Math.round(d));  // the total as words say it
-    if (dragging) { return; }
-    slider.max = String(Math.max(1, Math.ceil(d)));
-    slider.value = String(Math.floor(t));
-    var focused = document.activeElement === slider, stamp = Date.now();
-    if (!focused || now || audio.paused || stamp - spokenAt >= SPOKEN_EVERY) {
-      slider.setAttribute("aria-valuetext", words(t) + " trên " + words(d));
-      if (focused) { spokenAt = stamp; }
-    }
-  }
-  function showPlaying() {
-    var btn = el("[data-act=toggle]");
-    btn.querySelector("[data-label]").textContent = audio.paused ? "Phát" : "Tạm dừng";
-    // A CSS-drawn icon (site.css): the ⏸ glyph is a box in Debian Chromium's fonts.
-    btn.querySelector("[data-icon]").setAttribute("data-icon", audio.paused ? "play" : "pause");
-  }
+  // The "Vị trí" slider and its clock text (player-core.js): a key, a seek, a pause or
+  // another bulletin updates its aria-valuetext at once (showTime(true)).
+  var rate = el("[data-rate]"), time = el("[data-time]");
+  var timeline = player.seekSlider({audio: function () { return audio; }, slider: el("[data-seek]"),
+    duration: duration, seek: seekTo, times: function () { return [time]; }});
+  function showTime(now) { timeline.show(now); }
+  function showPlaying() { player.showPlaying([el("[data-act=toggle]")], audio.paused); }
   // At the ends of the list, "Bản tin trước" / "Bản tin sau" are unavailable but keep focus
   // (aria-disabled, not disabled: a button pressed into the end would drop focus to the page).
   function showEnds() {
@@ -66,12 +49,7 @@
     });
   }
   function applyRate(value) {
-    if (RATES.indexOf(value) < 0) { value = "1"; }
-    audio.preservesPitch = true;
-    audio.mozPreservesPitch = true;
-    audio.webkitPreservesPitch = true;
-    audio.playbackRate = parseFloat(value);
-    audio.defaultPlaybackRate = parseFloat(value);
+    value = player.setRate(audio, value);
     rate.value = value;
     put("bantin_rate", value);
   }
@@ -80,6 +58,13 @@
     audio.currentTime = Math.max(0, Math.min(t, end));
     showTime(true);
   }
+  // Everything shown for the bulletin at `at` (at load and on each choice).
+  function showAll() {
+    showEnds();
+    showTime(true);
+    showPlaying();
+    mediaSession();
+  }
   function choose(i, play) {
     at = i;
     items.forEach(function (li, k) {
@@ -87,10 +72,7 @@
     });
     now.textContent = items[i].dataset.title;
     if (audio.getAttribute("src") !== items[i].dataset.audio) { audio.src = items[i].dataset.audio; }
-    showEnds();
-    showTime(true);
-    showPlaying();
-    mediaSession();
+    showAll();
     if (play) { playNow(); }
   }
   function step(dir) {
@@ -123,25 +105,6 @@
     var btn = ev.target.closest("[data-act]");
     if (btn && btn.getAttribute("aria-disabled") !== "true") { ACTIONS[btn.dataset.act](); }
   });
-  slider.addEventListener("input", function () {
-    var t = parseFloat(slider.value);
-    slider.setAttribute("aria-valuetext", words(t) + " trên " + words(duration()));
-    seekTo(t);
-  });
-  // The slider's keys step from where the audio is, not from a stale value.
-  slider.addEventListener("keydown", function (ev) {
-    if (ev.ctrlKey || ev.altKey || ev.metaKey) { return; }
-    var t = audio.currentTime, d = duration();
-    var to = {"ArrowRight": t + 1, "ArrowUp": t + 1, "ArrowLeft": t - 1, "ArrowDown": t - 1,
-      "PageUp": t + 10, "PageDown": t - 10, "Home": 0, "End": d}[ev.key];
-    if (to === undefined) { return; }
-    ev.preventDefault();
-    seekTo(to);
-  });
-  slider.addEventListener("blur", function () { showTime(true); });
-  slider.addEventListener("pointerdown", function () { dragging = true; });
-  slider.addEventListener("pointerup", function () { dragging = false; showTime(true); });
-  slider.addEventListener("pointercancel", function () { dragging = false; });
   rate.addEventListener("change", function () { applyRate(rate.value); });
 
   audio.addEventListener("timeupdate", function () { showTime(); });
@@ -180,8 +143,5 @@
   audio.hidden = true;
   el("[data-controls]").hidden = false;
   applyRate(get("bantin_rate") || "1");
-  showEnds();
-  showTime(true);
-  showPlaying();
-  mediaSession();
+  showAll();
 })();

@@ -51,11 +51,10 @@
 
   var section = document.querySelector(".player[data-bulletin]");
   if (!section) { return; }
-  var RATES = ["0.75", "1", "1.25", "1.5", "1.75", "2"];
   var spans = [], stops = [], current = null;
 
-  // ---- Times in words: "1 phút 5 giây trên 4 phút 41 giây" (player-core.js) -------------
-  var words = window.bantinPlayer.words, clock = window.bantinPlayer.clock;
+  // ---- The slider, the clock text and the Play button: player-core.js ------------------
+  var player = window.bantinPlayer, RATES = player.RATES;
   function rateWords(r) { return String(r).replace(".", ",") + " lần"; }
 
   // ---- Transcript -----------------------------------------------------------------------
@@ -176,40 +175,25 @@
   function duration() {
     return isFinite(audio.duration) && audio.duration > 0 ? audio.duration : parseFloat(audio.dataset.duration) || 0;
   }
-  // The slider always shows where the audio is, focused or not. Its aria-valuetext (what a
-  // screen reader says) changes at most every SPOKEN_EVERY ms while it is focused and the
-  // audio plays, so a focused slider is not read out every second; a key, a seek or a pause
-  // updates it at once.
-  var SPOKEN_EVERY = 5000, spokenAt = 0, dragging = false;
-  function showTime(now) {
-    var slider = el("[data-seek]"), d = duration(), t = audio.currentTime;
-    section.querySelectorAll("[data-time], [data-bar-time]").forEach(function (time) {
-      time.textContent = clock(t) + " / " + clock(Math.round(d));  // the total as words say it
-    });
-    if (!slider || dragging) { return; }
-    slider.max = String(Math.max(1, Math.ceil(d)));
-    slider.value = String(Math.floor(t));
-    var focused = document.activeElement === slider, at = Date.now();
-    if (!focused || now || audio.paused || at - spokenAt >= SPOKEN_EVERY) {
-      slider.setAttribute("aria-valuetext", words(t) + " trên " + words(d));
-      if (focused) { spokenAt = at; }
-    }
+  // The "Vị trí" slider and the clock text of the player and of the compact bar: one
+  // timeline per slider (made in initPlayer; a swap keeps the slider, not the <audio>).
+  // A key, a seek or a pause updates its aria-valuetext at once (showTime(true)).
+  var timeline = null, timelineSlider;
+  function showTime(now) { if (timeline) { timeline.show(now); } }
+  function bindTimeline() {
+    var slider = el("[data-seek]");
+    if (timeline && slider === timelineSlider) { return; }
+    timelineSlider = slider;
+    timeline = player.seekSlider({audio: function () { return audio; }, slider: slider, duration: duration,
+      seek: function (t) { seekTo(t); },
+      times: function () { return section.querySelectorAll("[data-time], [data-bar-time]"); }});
   }
   function showPlaying() {
-    section.querySelectorAll("[data-act=toggle], [data-bar-act=toggle]").forEach(function (btn) {
-      btn.querySelector("[data-label]").textContent = audio.paused ? "Phát" : "Tạm dừng";
-      // A CSS-drawn icon (site.css): the ⏸ glyph is a box in Debian Chromium's fonts.
-      btn.querySelector("[data-icon]").setAttribute("data-icon", audio.paused ? "play" : "pause");
-    });
+    player.showPlaying(section.querySelectorAll("[data-act=toggle], [data-bar-act=toggle]"), audio.paused);
     if (audio.paused) { sayHeld(); }
   }
   function applyRate(value) {
-    if (RATES.indexOf(value) < 0) { value = "1"; }
-    audio.preservesPitch = true;
-    audio.mozPreservesPitch = true;
-    audio.webkitPreservesPitch = true;
-    audio.playbackRate = parseFloat(value);
-    audio.defaultPlaybackRate = parseFloat(value);
+    value = player.setRate(audio, value);
     section.querySelectorAll("[data-rate], [data-bar-rate]").forEach(function (select) { select.value = value; });
     store.set("bantin_rate", value);
   }
@@ -311,13 +295,6 @@
     manualUntil = 0;
     follow(true);
   }
-  section.addEventListener("input", function (ev) {
-    if (ev.target.matches("[data-seek]") && audio) {
-      var t = parseFloat(ev.target.value);
-      ev.target.setAttribute("aria-valuetext", words(t) + " trên " + words(duration()));
-      seekTo(t);
-    }
-  });
   section.addEventListener("change", function (ev) {
     if (ev.target.matches("[data-rate], [data-bar-rate]") && audio) { applyRate(ev.target.value); }
     if (ev.target.matches("[data-follow]")) {
@@ -347,18 +324,6 @@
     ev.preventDefault();
     act(name);
   });
-
-  // ---- The slider's keys: steps from where the audio is, not from a stale value ---------
-  function sliderKey(ev) {
-    if (!audio || ev.ctrlKey || ev.altKey || ev.metaKey) { return; }
-    var t = audio.currentTime, d = duration();
-    var to = {"ArrowRight": t + 1, "ArrowUp": t + 1, "ArrowLeft": t - 1, "ArrowDown": t - 1,
-      "PageUp": t + 10, "PageDown": t - 10, "Home": 0, "End": d}[ev.key];
-    if (to === undefined) { return; }
-    ev.preventDefault();
-    seekTo(to);
-    showTime(true);
-  }
 
   // ---- Follow the voice: auto-scroll and the compact bar -------------------------------
   // The page scrolls only when the sentence being read leaves the window (or would sit under
@@ -474,15 +439,7 @@
       audio.addEventListener("ended", sayEnded);
       audio.addEventListener("loadedmetadata", function () { applyRate(store.get("bantin_rate") || "1"); showTime(); });
     }
-    var slider = el("[data-seek]");
-    if (slider && !slider.bantinBound) {
-      slider.bantinBound = true;
-      slider.addEventListener("blur", function () { showTime(true); });
-      slider.addEventListener("keydown", sliderKey);
-      slider.addEventListener("pointerdown", function () { dragging = true; });
-      slider.addEventListener("pointerup", function () { dragging = false; showTime(true); });
-      slider.addEventListener("pointercancel", function () { dragging = false; });
-    }
+    bindTimeline();
     showTime();
     showPlaying();
     mediaSession();
