@@ -110,6 +110,13 @@ def _initial(m: re.Match[str]) -> str:
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[\s(]*$")
 
 
+# "xã Trường Yên (H.Hoa Lư, …)": after a place's name, the letter is the next unit's.
+_PLACE_BEFORE = re.compile(
+    r"(?:^|\W)(?:xã|phường|thị trấn|thôn|ấp|bản|quận|huyện|tỉnh|thành phố)"
+    r"(?:\s+[A-ZĐÂĂÊÔƠƯ][^\W\d_]*){1,3}[\s(,]*$"
+)
+
+
 def _letter_dot_name(m: re.Match[str]) -> str:
     """"H.Quế Phong" is "huyện Quế Phong" (`data/place_letters.tsv`) unless a name comes
     before it ("Nguyễn H.Phong" is an initial); other letters are prefixes said alone."""
@@ -119,7 +126,8 @@ def _letter_dot_name(m: re.Match[str]) -> str:
     place = mapping("place_letters", "letter", "spoken").get(m.group(1))
     if place is not None:
         before = _WORD_BEFORE.search(m.string, max(0, m.start() - 30), m.start())
-        if before is None or not before.group(1)[0].isupper() or before.group(1).isupper():
+        if (before is None or not before.group(1)[0].isupper() or before.group(1).isupper()
+                or _PLACE_BEFORE.search(m.string, max(0, m.start() - 40), m.start())):
             return f"{place} "
     return f"{m.group(1)} "
 

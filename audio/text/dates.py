@@ -112,6 +112,7 @@ _DAY_WORD = re.compile(
 # "từ ngày 2 đến 13/7", "(từ 13 đến 16/12)": the range's first day carries "ngày", the d/m
 # that ends it takes none ("từ ngày hai đến mười ba tháng bảy"; six independent rows).
 _RANGE_END = re.compile(r"(?<![\w.,/])\d{1,2}\s+(?:đến|tới)\s*$", re.IGNORECASE)
+_RANGE_START = re.compile(r"(?<![\w.,/])\d{1,2}\s*[-–]\s*$")
 # "lớp 6/3": a class and its section, "lớp sáu ba"; "thắng 21/11": points, not a date (a
 # proper fraction of small numbers after a score word stays one: "thắng 3/4 số trận").
 _CLASS_BEFORE = re.compile(r"(?:^|\W)lớp\s*$", re.IGNORECASE)
@@ -127,7 +128,7 @@ _BARE_DAY_LIST = re.compile(
 #: A rank out of a total, "xếp thứ 6/112", "đứng thứ 3/63 tỉnh", "hạng 2/10": never a
 #: date nor a fraction, always "trên" ("thứ 6/12" alone may be a weekday and a date).
 RANK_BEFORE = re.compile(
-    r"(?:^|\W)(?:(?:xếp|đứng|về|vị\s+trí|xếp\s+hạng)\s+thứ|hạng)\s*$", re.IGNORECASE
+    r"(?:^|\W)(?:(?:xếp|đứng|về|vị\s+trí|xếp\s+hạng)\s+thứ|hạng|bậc)\s*$", re.IGNORECASE
 )
 # "SEA Games 32-2023", "ASIAD 19-2023": an edition number and its year.
 _EDITION_YEAR = re.compile(
@@ -179,8 +180,8 @@ def dates_times(text: str, style: Style) -> str:
 
     def full(m: re.Match[str]) -> str:
         d, _, mo, y = m.groups()
-        if not _valid(int(d), int(mo)):
-            return m.group()
+        if not _valid(int(d), int(mo)) or _RANGE_START.search(text, 0, m.start()):
+            return m.group()  # "07- 08/12/2017": the end of a day range, read below
         head = _day_prefix(text[: m.start()][-12:])
         return (
             f"{head}{read_int(int(d), style)} tháng {_month(int(mo), style)}"

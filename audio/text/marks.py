@@ -73,23 +73,28 @@ def _bare(letter: str) -> str:
     return unicodedata.normalize("NFD", letter.lower())[0]
 
 
+def _spells_initials(before: str, abbr: str) -> bool:
+    """Whether the letters of `abbr` (3 or more) are the initials of the words just
+    before it: "Uỷ ban thương vụ Quốc hội (UBTVQH)", a typo included; "an ninh - quốc
+    phòng (AN-QP)"; "Trung du và miền núi phía Bắc (TD&MNPB)", "&" for "và"."""
+    letters = [_bare(c) for c in abbr if c.isalpha()]
+    if len(letters) < 3:
+        return False
+    words = _WORDS_BEFORE.findall(before.lower())
+    heads = [w for w in words if w not in _INITIALS_SKIP][-len(letters):]
+    return [_bare(w[0]) for w in heads] == letters
+
+
 def _names_before(before: str, abbr: str, said: str) -> bool:
-    """Whether an abbreviation alone in brackets only repeats the name just written:
+    """Whether a table abbreviation alone in brackets only repeats the name just written:
     its expansion is among the last words ("Trung tâm Kiểm soát bệnh tật thành phố
-    (CDC)"), or its letters are their initials ("Uỷ ban thương vụ Quốc hội (UBTVQH)",
-    a typo included)."""
+    (CDC)"), or its letters are their initials."""
     words = _WORDS_BEFORE.findall(before.lower())
     want = [w.strip(",.;:") for w in said.split()]
     recent = words[-(len(want) + 4):]
     if any(recent[i : i + len(want)] == want for i in range(len(recent) - len(want) + 1)):
         return True
-    letters = [_bare(c) for c in abbr if c.isalpha()]
-    ands = abbr.count("&")
-    heads = [w for w in words if w not in _INITIALS_SKIP][-len(letters):] if letters else []
-    tail = words[-(len(letters) + ands):]
-    return len(letters) >= 3 and (
-        [_bare(w[0]) for w in heads] == letters
-        or [_bare(w[0]) for w in tail if w != "và"] == letters)
+    return _spells_initials(before, abbr)
 
 
 def _bracket_acronym(m: re.Match[str]) -> str:
@@ -106,7 +111,9 @@ def _bracket_acronym(m: re.Match[str]) -> str:
             return " "  # "Trung tâm Kiểm soát bệnh tật thành phố (CDC)"
         return m.group()
     plain = token.isalpha() and not m.string[m.start() - 1].isdigit()
-    return " " if plain or _after_a_name(m) else m.group()
+    if plain or _after_a_name(m) or _spells_initials(m.string[: m.start()], token):
+        return " "
+    return m.group()
 
 
 # A race time written with the seconds mark: "10”37", "(11”45)", "1'58”38" (athletics
@@ -258,6 +265,20 @@ def _plate(m: re.Match[str]) -> str:
     return f" {_plate_head(province, letters, series)} {read_digits(number)} "
 
 
+# Whatever follows a plate word is a plate, however short or foreign: "BKS 50H-05",
+# "BKS: 60C1-13", "BKS Lào 2421" (the country named first): read one by one.
+_NAMED_PLATE = re.compile(
+    r"(?<![\w])(BKS|[Bb]iển (?:kiểm soát|số))(\s*:?\s*(?:[A-ZĐ][^\W\d_]+\s+)?)"
+    r"(\d{2}[A-ZĐ]{1,2}\d?[-.]?\d{2,5}(?:\.\d{2})?|\d{4,6})(?![\w]|[.,]\d)"
+)
+
+
+def _named_plate(m: re.Match[str]) -> str:
+    word, gap, plate = m.groups()
+    said = " ".join(read_digits(c) if c.isdigit() else spell(c) for c in plate if c.isalnum())
+    return f"{word}{gap}{said} "
+
+
 # A plate with its last digits masked by the paper: "12Bxxxx", "61H1-481xx", "50E-511.xx",
 # "36C.148.xx" (the masked "x" makes a dot after the series safe to read as a separator).
 # Each "x" stands for a digit the text does not give, so it is said as the letter
@@ -369,6 +390,7 @@ def protected_spans(text: str, style: Style) -> str:
     text = _PLATE.sub(_plate, text)
     if "x" in text:
         text = _MASKED_PLATE.sub(_masked_plate, text)
+    text = _NAMED_PLATE.sub(_named_plate, text)
     text = _PHONE.sub(_phone, text)
     text = _context_digits(text)
     text = _doc_number_re().sub(lambda m: _doc_number(m, style), text)

@@ -27,7 +27,7 @@ from audio.text.tables import domain_names
 from audio.text.unicode_clean import clean
 from audio.text.words import alnum_codes, cardinals, ordinals, roman_numerals
 
-NORMALIZER_VERSION = "1.12"
+NORMALIZER_VERSION = "1.13"
 
 log = logging.getLogger(__name__)
 

@@ -227,6 +227,7 @@ def _times_re() -> re.Pattern[str]:
 _TIMES_HINT = re.compile(r"\d\s?[xX×]\s?\d")  # "x" alone is in most sentences ("xã")
 
 
+_PERCENT_RANGE = re.compile(r"(?<=\d)\s?%\s*[-–]\s*(?=\d[\d.,]*\s?%)")
 # A storm's position written without the degree signs: "17,5N-116,9E" is "17,5°N,
 # 116,9°E" (a latitude then a longitude, read by the °N/°E units).
 _BARE_COORDINATES_HINT = re.compile(r"\d[NS]\s?[-–,;/]")
@@ -251,6 +252,8 @@ def units(text: str, style: Style) -> str:
         text = _word_rate_re().sub(_word_rate, text) if "/" in text else text
         return _bare_units(text)
     names = mapping("units", "unit", "spoken")
+    if "%" in text:  # "từ 5% - 8%": a range of two percentages, each said whole
+        text = _PERCENT_RANGE.sub("% đến ", text)
     if _BARE_COORDINATES_HINT.search(text):
         text = _BARE_COORDINATES.sub(
             lambda m: f"{m[1].replace('.', ',')}°{m[2]}, {m[3].replace('.', ',')}°{m[4]}", text)

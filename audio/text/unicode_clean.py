@@ -77,6 +77,9 @@ _GLUED_AFTER = re.compile(
 )
 
 
+_O_CELSIUS = re.compile(r"(?<=\d)\s?oC(?![\w])")
+
+
 def _unglue(m: re.Match[str]) -> str:
     word = m.group(1)
     vietnamese = not word.isascii() and not word.isupper()
@@ -105,6 +108,8 @@ def clean(text: str) -> str:
         text = unicodedata.normalize("NFKC", text).translate(_translation())
     if _SPACED_CODE_HINT.search(text):
         text = _spaced_code().sub(r"\1-", text)
+    if "oC" in text:  # "37-39oC", "42,2oC": a degree sign typed as a letter o
+        text = _O_CELSIUS.sub("°C", text)
     if _GLUED_HINT.search(text):
         text = _GLUED.sub(_unglue, text)
     if _GLUED_AFTER_HINT.search(text):

@@ -39,7 +39,7 @@ def test_decimals_and_digits() -> None:
 
 
 def test_version_is_bumped() -> None:
-    assert NORMALIZER_VERSION == "1.12"
+    assert NORMALIZER_VERSION == "1.13"
 
 
 def test_unknown_style_falls_back_to_north() -> None:

@@ -67,6 +67,13 @@ MIN_ACCURACY = {
     # has the broadcast "a tê em"); ry045's "9.58" with no unit; ry054's "Starlink 12-10"
     # as a designation; ry087's "R'lấp"
     "heldout-1.10": 0.97,
+    # rz000-rz173, from 92 pages on 66 sites, annotated without the normalizer, measured
+    # once at 1.12: 161/174 (0.925); 169/174 at 1.13 once its failures had been handed over
+    # and their classes fixed (no longer held out since then). Left: rz103's typo "HDND"
+    # (spelled, as written); rz121's "lỗ/giàn" (a rate word no table has); rz127's "dịp lễ
+    # 30/4" without "ngày"; rz160's "ngày mai 29.6" without a second "ngày" (a bracketed
+    # date after "ngày mai" takes one, a16, and the brackets are gone by the date stage)
+    "heldout-1.12": 0.97,
 }
 
 
@@ -88,6 +95,7 @@ def test_corpus_shape() -> None:
     assert sum(r["annotation"] == "heldout-1.7" for r in ROWS) >= 167
     assert sum(r["annotation"] == "heldout-1.9" for r in ROWS) >= 181
     assert sum(r["annotation"] == "heldout-1.10" for r in ROWS) >= 173
+    assert sum(r["annotation"] == "heldout-1.12" for r in ROWS) >= 174
     assert len({r["id"] for r in ROWS}) == len(ROWS)
     assert len({r["input"] for r in ROWS}) == len(ROWS)
     for r in ROWS:
