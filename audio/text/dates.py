@@ -180,7 +180,8 @@ def dates_times(text: str, style: Style) -> str:
 
     def full(m: re.Match[str]) -> str:
         d, _, mo, y = m.groups()
-        if not _valid(int(d), int(mo)) or _RANGE_START.search(text, 0, m.start()):
+        starts_range = _RANGE_START.search(text, max(0, m.start() - 12), m.start())
+        if not _valid(int(d), int(mo)) or starts_range:
             return m.group()  # "07- 08/12/2017": the end of a day range, read below
         head = _day_prefix(text[: m.start()][-12:])
         return (

@@ -97,6 +97,11 @@ def _names_before(before: str, abbr: str, said: str) -> bool:
     return _spells_initials(before, abbr)
 
 
+def _recent(m: re.Match[str]) -> str:
+    """The text just before a match, bounded so that a whole article stays linear."""
+    return m.string[max(0, m.start() - 200) : m.start()]
+
+
 def _bracket_acronym(m: re.Match[str]) -> str:
     """An acronym no table knows, alone in brackets after the name it stands for, only
     repeats that name and is silent: letters after a word ("(IMO)", "(SXH)" is known
@@ -107,11 +112,11 @@ def _bracket_acronym(m: re.Match[str]) -> str:
     token = m.group(1)
     if token in abbreviation_index():
         said = expand_abbreviation(m.string, m.start(1), m.end(1))
-        if said and _names_before(m.string[: m.start()], token, said):
+        if said and _names_before(_recent(m), token, said):
             return " "  # "Trung tâm Kiểm soát bệnh tật thành phố (CDC)"
         return m.group()
     plain = token.isalpha() and not m.string[m.start() - 1].isdigit()
-    if plain or _after_a_name(m) or _spells_initials(m.string[: m.start()], token):
+    if plain or _after_a_name(m) or _spells_initials(_recent(m), token):
         return " "
     return m.group()
 
@@ -148,7 +153,7 @@ _NOT_A_NAME = re.compile(r"(?:^|\s)(?i:năm|những|thập niên|đời|số|top
 
 def _goal_minute(m: re.Match[str]) -> str:
     minute, added, added_after, kind = m.groups()
-    before = m.string[: m.start()]
+    before = m.string[max(0, m.start() - 300) : m.start()]  # the quotation is this near
     mark = m.group()[len(minute) + (len(added) + 1 if added else 0)]
     # an open quotation: an odd count of straight quotes that do not close a minute
     quoted = (len(re.findall(r"(?<!\d)'", before)) % 2 == 1 if mark == "'"
