@@ -137,7 +137,7 @@ def _seconds_mark(m: re.Match[str]) -> str:
 
 # A goal's minute in a scorer list: "Xuân Son (68' pen)", "Tuấn Hải (90'+3)", "45+2'",
 # "12' og": "phút sáu mươi tám, phạt đền", "phút chín mươi cộng ba" (the kinds of goal:
-# data/goal_marks.tsv). Only after a bracket or a name, never a digit after the mark (a
+# data/goal_marks.tsv). Only after a bracket or a scorer's name, never a digit after the mark (a
 # race time, "1'58”38"), never inside a quotation ("‘Top 10’", "'có 5'").
 @cache
 def _goal_minute_re() -> re.Pattern[str]:
@@ -148,7 +148,10 @@ def _goal_minute_re() -> re.Pattern[str]:
     )
 
 
-_NOT_A_NAME = re.compile(r"(?:^|\s)(?i:năm|những|thập niên|đời|số|top|khoảng|gần|hơn)\s$")
+# What may stand before a goal's minute: a bracket, a scorer's name (capitalised), or the
+# comma of a scorer's list whose first minute came already ("Văn Toàn 23', 56'").
+_NAME_BEFORE = re.compile(r"(?:^|[^\w])[A-ZĐÂĂÊÔƠƯ][^\W\d_]*\s$")
+_MINUTE_BEFORE = re.compile(r"\d['’′]\s?[,;]\s$")
 
 
 def _goal_minute(m: re.Match[str]) -> str:
@@ -158,8 +161,10 @@ def _goal_minute(m: re.Match[str]) -> str:
     # an open quotation: an odd count of straight quotes that do not close a minute
     quoted = (len(re.findall(r"(?<!\d)'", before)) % 2 == 1 if mark == "'"
               else mark == "’" and before.count("‘") > before.count("’"))
-    if int(minute) > 130 or quoted or _NOT_A_NAME.search(before[-14:]):
-        return m.group()
+    after_name = (before.endswith("(") or _NAME_BEFORE.search(before[-30:])
+                  or _MINUTE_BEFORE.search(before[-6:]))
+    if int(minute) > 130 or quoted or not after_name:
+        return m.group()  # "kéo dài 90'", "những năm 90'": not a scorer's minute
     extra = added or added_after
     said = f" phút {minute}{f' cộng {extra}' if extra else ''}"
     return f"{said}, {mapping('goal_marks', 'written', 'spoken')[kind]}" if kind else said

@@ -573,6 +573,9 @@ GOAL_MINUTES = [
     ("bài hát ‘Top 10’ gây sốt", "bài hát top mười gây sốt"),
     ("ông nói 'tôi có 5' rồi", "ông nói tôi có năm rồi"),
     ("những năm 90' của thế kỷ", "những năm chín mươi của thế kỷ"),
+    ("trận đấu kéo dài 90' và", "trận đấu kéo dài chín mươi và"),  # no scorer before it
+    ("Văn Toàn 23', 56'; Quang Hải 88' P",
+     "văn toàn phút hai mươi ba, phút năm mươi sáu; quang hải phút tám mươi tám, phạt đền"),
 ]
 # Rain per so many hours, and a comparison sign before a quantity.
 RAIN_AND_SIGNS = [
