@@ -116,7 +116,8 @@ _RANGE_START = re.compile(r"(?<![\w.,/])\d{1,2}\s*[-–]\s*$")
 # "lớp 6/3": a class and its section, "lớp sáu ba"; "thắng 21/11": points, not a date (a
 # proper fraction of small numbers after a score word stays one: "thắng 3/4 số trận").
 _CLASS_BEFORE = re.compile(r"(?:^|\W)lớp\s*$", re.IGNORECASE)
-_SCORE_BEFORE = re.compile(r"(?:^|\W)(?:thắng|thua|hòa|dẫn)\s*$", re.IGNORECASE)
+_SCORE_BEFORE = re.compile(  # "Chiến thắng 30/4" is the day of the victory
+    r"(?:^|\W)(?<!chiến )(?:thắng|thua|hòa|dẫn)\s*$", re.IGNORECASE)
 # "2 ngày 21 và 22-9", "các ngày 5, 6 và 7-8": the days listed before a dash date.
 _DAY_LIST_TAIL = re.compile(r"(?<![\w.,/-])\d{1,2}\s*(?:,|và)\s*$")
 # "trong đó 8 và 9/7 là …": a list of days before a date with no "ngày" before it; the

@@ -664,6 +664,7 @@ DAY_RANGE_ENDS = [
     ("học lớp 6/3 và", "học lớp sáu ba và"),  # ry151
     ("tay vợt người Đức thắng 21/11.", "tay vợt người đức thắng hai mươi mốt mười một."),  # ry037
     ("thắng 3/4 số trận", "thắng ba phần tư số trận"),
+    ("kỷ niệm Chiến thắng 30/4 và", "kỷ niệm chiến thắng ngày ba mươi tháng tư và"),  # a day
 ]
 
 # From the seventh held-out batch (rz, measured at 1.12).
