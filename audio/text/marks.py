@@ -336,10 +336,11 @@ def _context_digits(text: str) -> str:
             return digits(m, plain)
         if plain in services and before.rstrip().endswith("số"):
             return digits(m, plain)
-        # "số hiệu Booster 1097", "mã Falcon 9": a name between the code word and its number
-        code = code_ctx.search(before) or code_ctx.search(_NAME_AT_END.sub("", before))
-        if code and len(plain) < 3 and not before.rstrip().endswith(code.group(1)):
-            code = None  # "mã Falcon 9": a short number after a name is the name's
+        code = code_ctx.search(before)
+        if code is None and len(plain) >= 3:
+            # "số hiệu Booster 1097": a name between the code word and its number ("mã
+            # Falcon 9": a short number after a name is the name's)
+            code = code_ctx.search(_NAME_AT_END.sub("", before))
         if code and (plain.startswith("0") or code.group(1).lower() != "số"):
             if _ISSUED_AFTER.match(text, m.end()):
                 return num  # "Nghị quyết số 01-NQ/TU": a document number, read as one

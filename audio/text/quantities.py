@@ -167,19 +167,14 @@ def _height(m: re.Match[str], style: Style) -> str:
 
 
 _TIME_WORDS = frozenset(("ngày", "tuần", "tháng", "quý", "năm", "giờ", "phút", "giây"))
-#: what a price or a score is counted per ("điểm/môn", "200 ngàn/chuyến"); never a word that
-#: pairs as "or" ("tỉnh/thành", "xã/phường" stay as written)
-_RATE_WORDS = (*_TIME_WORDS, "người", "hộ", "lượt", "ca", "xe", "con", "liều", "lít", "chuyến",
-               "môn", "hộp", "suất", "vé", "bao", "chai", "gói", "phòng", "đêm", "buổi", "trận",
-               "lần", "kỳ", "học sinh", "sinh viên", "khách", "chiếc", "cái", "bộ", "căn")
-
-
 @cache
 def _word_rate_re() -> re.Pattern[str]:
+    """"2 lần/ngày", "9,97 điểm/môn": a word counted per a unit or per one of the rate
+    words of `data/contexts.tsv` (kind `rate`), never per a word that pairs as "or"
+    ("tỉnh/thành", "xã/phường" stay as written)."""
     units = [u for u in mapping("units", "unit", "spoken") if u[0].isalpha()]
-    return re.compile(
-        rf"(?<![\w/])([^\W\d_]+)/({alternation([*units, *_RATE_WORDS])})(?![\w/])"
-    )
+    per = [*units, *_TIME_WORDS, *words("contexts", "word", "rate")]
+    return re.compile(rf"(?<![\w/])([^\W\d_]+)/({alternation(per)})(?![\w/])")
 
 
 def _word_rate(m: re.Match[str]) -> str:
@@ -242,7 +237,7 @@ def _number_symbol_re() -> re.Pattern[str]:
     """">120mm", "<5 tuổi": a comparison sign before a quantity, as prose says it
     (data/number_symbols.tsv); between two terms ("x > 5") it stays "lớn hơn"."""
     signs = re.escape("".join(mapping("number_symbols", "symbol", "spoken")))
-    return re.compile(rf"(?:(?<=^)|(?<=[\s(]))([{signs}])\s?(?=\d)")
+    return re.compile(rf"(?<![^\s(])([{signs}])\s?(?=\d)")
 
 
 def units(text: str, style: Style) -> str:

@@ -123,16 +123,6 @@ def _local_secret(settings: Settings) -> str:
     return path.read_text().strip()
 
 
-def _error_page(code: int, message: str, reload: bool = False) -> Any:
-    """A Vietnamese page for errors a reader or a form post meets (not a bare string)."""
-    from service.web.pages import render_page
-
-    try:
-        return render_page("error.html", code, code=code, message=message, reload=reload)
-    except Exception:  # the page itself failed (e.g. the database is down): plain text
-        return message, code
-
-
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -152,6 +142,8 @@ _MESSAGES = {
 
 
 def _register_errors(app: Flask) -> None:
+    from service.web.pages import error_page  # like the blueprints, imported when the app is made
+
     @app.errorhandler(ValidationError)
     def _validation(err: ValidationError) -> Any:
         return jsonify(err.as_json()), err.status
@@ -159,14 +151,14 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(auth.RoleMissing)
     def _role(err: auth.RoleMissing) -> Any:
         if not _wants_json():
-            return _error_page(403, err.vi)
+            return error_page(403, err.vi)
         return jsonify({"error": {"field": None, "message": err.vi, "message_en": err.en}}), 403
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError) -> Any:
         vi = "Phiên làm việc đã hết hạn hoặc thiếu mã chống giả mạo (CSRF); hãy tải lại trang."
         if not _wants_json():
-            return _error_page(400, vi, reload=True)
+            return error_page(400, vi, reload=True)
         return jsonify({"error": {"field": "csrf_token", "message": vi,
                                   "message_en": f"CSRF check failed: {err.description}"}}), 400
 
@@ -176,7 +168,7 @@ def _register_errors(app: Flask) -> None:
             if err.code in (301, 302, 303, 307, 308) or err.code is None:
                 return err
             vi, _en = _MESSAGES.get(err.code, (err.name, err.name))
-            resp = _error_page(err.code, vi)
+            resp = error_page(err.code, vi)
             if err.code == 405 and getattr(err, "valid_methods", None):
                 resp.headers["Allow"] = ", ".join(err.valid_methods)  # type: ignore[attr-defined]
             return resp
@@ -213,4 +205,4 @@ def _register_errors(app: Flask) -> None:
         if _wants_json():
             return jsonify({"error": {"field": None, "message": "Lỗi máy chủ.",
                                       "message_en": "Internal error."}}), 500
-        return _error_page(500, "Lỗi máy chủ.")
+        return error_page(500, "Lỗi máy chủ.")

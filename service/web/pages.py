@@ -231,6 +231,14 @@ def _playlist_item(view: BulletinView) -> dict[str, Any]:
             "duration": view.duration, "duration_words": spoken_duration(view.duration)}
 
 
+def error_page(code: int, message: str, reload: bool = False) -> Any:
+    """A Vietnamese page for errors a reader or a form post meets (not a bare string)."""
+    try:
+        return render_page("error.html", code, code=code, message=message, reload=reload)
+    except Exception:  # the page itself failed (e.g. the database is down): plain text
+        return message, code
+
+
 @bp.get("/")
 def index() -> Response:
     who = audience()
@@ -262,7 +270,7 @@ def embed(bulletin_id: int) -> Response:
 
 
 @bp.get("/hom-nay")
-def today() -> Response:
+def today() -> Any:
     """The day's published bulletins, newest first (`?ngay=2026-12-01` for another day
     than today): one player that goes through them one after another when the reader
     asks (static/playlist.js)."""
@@ -271,7 +279,7 @@ def today() -> Response:
     try:
         day = calendar_day(request.args.get("ngay"), "ngay", today)
     except ValidationError as err:
-        return render_page("error.html", 400, code=400, message=err.message, reload=False)
+        return error_page(400, err.message)
     items = [_playlist_item(v) for v in published_on(db(), cfg.tz, day)]
     total = sum(i["duration"] or 0 for i in items)
     return render_page("today.html", items=items, day=f"{day:%d/%m/%Y}", is_today=day == today,
